@@ -157,3 +157,20 @@ def test_expect_scalar_and_expect():
 def test_count_parameters():
     net = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Linear(3, 1))
     assert checks.count_parameters(net) == 4 * 3 + 3 + 3 + 1
+
+
+def test_mnist_tensors_and_loader_scale_into_minus_one_one():
+    from gankit.data import mnist_loader, mnist_tensors
+
+    x, y = mnist_tensors("train", limit=200)
+    assert x.shape == (200, 1, 28, 28) and x.dtype == torch.float32 and y.shape == (200,)
+    assert x.min() == -1.0 and x.max() == 1.0
+    flat, _ = mnist_tensors("test", limit=10, flat=True)
+    assert flat.shape == (10, 784)
+    loader = mnist_loader(batch_size=64, limit=200, flat=True)
+    batches = list(loader)
+    assert len(loader) == len(batches) == 3 and batches[0].shape == (64, 784)
+    again = next(iter(mnist_loader(batch_size=64, limit=200, flat=True)))
+    assert torch.equal(batches[0], again), "same seed, same shuffle order"
+    images, labels = next(iter(mnist_loader(batch_size=32, limit=200, with_labels=True)))
+    assert images.shape == (32, 1, 28, 28) and labels.shape == (32,)
