@@ -1,0 +1,29 @@
+"""Known files: where each dataset lives in the cache folder and the checksum of every file.
+
+Checksums are MD5 of the *decompressed* content. Mirrors compress the same content with
+different tools, so the bytes of a ``.gz`` differ from mirror to mirror while the content does not.
+
+Each entry of ``DATASETS`` maps a dataset name to ``(folder inside the cache, files)``, where
+``files`` maps a file name to ``(size in bytes, md5)``. Later datasets (facades, HDF5 packs)
+add an entry here and a module of their own.
+"""
+
+#: MNIST in torchvision's layout: ``<data_dir>/MNIST/raw/<idx file>``.
+MNIST_FOLDER = "MNIST/raw"
+
+MNIST = {
+    "train-images-idx3-ubyte": (47_040_016, "6bbc9ace898e44ae57da46a324031adb"),
+    "train-labels-idx1-ubyte": (60_008, "a25bea736e30d166cdddb491f175f624"),
+    "t10k-images-idx3-ubyte": (7_840_016, "2646ac647ad5339dbf082846283269ea"),
+    "t10k-labels-idx1-ubyte": (10_008, "27ae3e4e09519cfbb04c329615203637"),
+}
+
+#: The (images, labels) files of each MNIST split.
+MNIST_SPLITS = {
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+}
+
+DATASETS = {
+    "mnist": (MNIST_FOLDER, MNIST),
+}
