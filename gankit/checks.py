@@ -69,7 +69,7 @@ def expect_close(value, expected, name, atol=1e-4, rtol=1e-4, dtype=torch.float3
 
 def expect_scalar(value, expected, name, tol=1e-4, hint=None):
     """Check a number given as a Python float/int or a one-element tensor against ``expected``."""
-    if _type(value) is _Tensor:
+    if _type(value) is _Tensor or _type(value) is torch.nn.Parameter:
         if value.numel() != 1:
             raise CheckFailed(f"{name} should be a single number, but it has shape {tuple(value.shape)}.")
         number = value.detach().reshape(-1)[0].item()

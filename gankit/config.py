@@ -60,15 +60,21 @@ def seed_everything(seed=0):
 
 def versions():
     """The versions that matter for this course, as a dict."""
-    import matplotlib
-    import torchvision
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name):
+        # read from the package metadata: importing torchvision just to print it costs seconds
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
 
     return {
         "python": platform.python_version(),
         "torch": torch.__version__,
-        "torchvision": torchvision.__version__,
+        "torchvision": installed("torchvision"),
         "numpy": np.__version__,
-        "matplotlib": matplotlib.__version__,
+        "matplotlib": installed("matplotlib"),
     }
 
 

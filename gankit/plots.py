@@ -2,7 +2,6 @@
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
-from torchvision.utils import make_grid
 
 
 def image_grid(images, nrow=8, value_range=None, padding=2):
@@ -12,6 +11,8 @@ def image_grid(images, nrow=8, value_range=None, padding=2):
     value_range: (low, high) of the input, e.g. (-1, 1) after Tanh; None scales each batch
     by its own min and max.
     """
+    from torchvision.utils import make_grid  # imported on first use: torchvision is slow to import
+
     x = torch.as_tensor(images).detach().float().cpu()
     if x.dim() == 2:
         side = int(round(x.shape[1] ** 0.5))
@@ -48,8 +49,11 @@ def plot_history(history, columns=None, x=None, ax=None, ylim=None, hlines=(), s
 
     hlines: reference values drawn dashed, e.g. ``(0.25,)`` for the MSE equilibrium or ``math.log(2)``.
     smooth: window of a rolling mean, for noisy per-batch losses.
+    x: the column on the x axis; by default ``step`` or ``epoch`` when there is one.
     """
     df = history.df if hasattr(history, "df") else pd.DataFrame(history)
+    if x is None:
+        x = next((c for c in ("step", "epoch") if c in df.columns), None)
     if x is not None:
         df = df.set_index(x)
     columns = list(columns) if columns is not None else [c for c in df.columns if c != x]
