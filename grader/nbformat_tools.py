@@ -8,7 +8,9 @@ import pathlib
 import nbformat
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-KEEP_CELL_METADATA = ("nbgrader", "tags")
+# "deletable"/"editable" are what nbgrader's LockCells writes on locked cells of a released
+# notebook, so JupyterLab keeps students from editing or deleting the tests.
+KEEP_CELL_METADATA = ("nbgrader", "tags", "deletable", "editable")
 
 
 def canonical(nb):
@@ -35,6 +37,7 @@ def canonical(nb):
 
 
 def canonical_text(nb):
+    """The canonical file text of ``nb``: nbformat's JSON with a final newline."""
     return nbformat.writes(canonical(nb)) + "\n"
 
 

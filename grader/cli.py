@@ -1,0 +1,101 @@
+"""Command line: ``python -m grader COMMAND`` (see grader/README.md)."""
+import argparse
+import sys
+import time
+
+from .pipeline import Course, GraderError, put_env_on_path
+
+
+def build_parser():
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--work", help="work folder for submissions, gradebook and feedback (default: work/)")
+    common.add_argument("--solutions", help="folder of reference notebooks (default: solutions/)")
+    common.add_argument("--course", help="folder of released notebooks (default: course/)")
+    limits = argparse.ArgumentParser(add_help=False)
+    limits.add_argument("--timeout", type=int, help="seconds one cell may run (default 60)")
+    limits.add_argument("--notebook-timeout", type=int, help="seconds one notebook may run (default 900)")
+    limits.add_argument("--max-lines", type=int, help="output lines kept per cell (default 1000)")
+
+    parser = argparse.ArgumentParser(
+        prog="python -m grader",
+        description="Release and grade the course's notebooks with nbgrader (see grader/README.md).")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("release", parents=[common], help="regenerate course/ from solutions/")
+    p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+    p.add_argument("--out", help="write released notebooks here instead of course/")
+    p = sub.add_parser("validate", parents=[common, limits],
+                       help="solutions get full marks, released notebooks get 0")
+    p.add_argument("assignments", nargs="*")
+    for name, text in (("autograde", "autograde a folder of submissions"),
+                       ("grade", "autograde, feedback and CSV in one go")):
+        p = sub.add_parser(name, parents=[common, limits], help=text)
+        p.add_argument("submissions", help="folder of <student_id>/<assignment>/<notebook>.ipynb")
+        p.add_argument("--assignment", help="grade only this assignment")
+        if name == "grade":
+            p.add_argument("--csv", required=True, help="where to write the grades")
+    p = sub.add_parser("feedback", parents=[common], help="HTML feedback for autograded submissions")
+    p.add_argument("--assignment")
+    p = sub.add_parser("export", parents=[common], help="write the grades CSV")
+    p.add_argument("--csv", required=True)
+    sub.add_parser("clean", parents=[common], help="rewrite notebooks in canonical form")
+    return parser
+
+
+def course_from(args):
+    limits = {k: getattr(args, k, None) for k in ("timeout", "notebook_timeout", "max_lines")}
+    return Course(work=args.work, solutions=args.solutions, course=args.course, **limits)
+
+
+def summary(rows):
+    counts = {}
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+
+
+def run(args):
+    course = course_from(args)
+    if args.command == "release":
+        if not course.assignments():
+            raise GraderError(f"no assignments in {course.solutions}")
+        written = course.release(args.assignments, out=args.out)
+        for path in written:
+            print(f"wrote {path}")
+        return 0
+    if args.command == "validate":
+        ok, _ = course.validate(args.assignments)
+        return 0 if ok else 1
+    if args.command in ("autograde", "grade"):
+        started = time.monotonic()
+        course.autograde(args.submissions, assignment=args.assignment)
+        if args.command == "grade":
+            course.feedback(args.assignment, force=False)
+            rows = course.export(args.csv)
+            print(f"wrote {args.csv}: {len(rows)} rows ({summary(rows)})")
+        print(f"done in {time.monotonic() - started:.1f} s; work folder: {course.work}")
+        return 0
+    if args.command == "feedback":
+        files = course.feedback(args.assignment)
+        print(f"{len(files)} feedback files under {course.work / 'feedback'}")
+        return 0
+    if args.command == "export":
+        rows = course.export(args.csv)
+        print(f"wrote {args.csv}: {len(rows)} rows ({summary(rows)})")
+        return 0
+    if args.command == "clean":
+        changed = course.clean()
+        for path in changed:
+            print(f"cleaned {path}")
+        print(f"{len(changed)} notebooks rewritten")
+        return 0
+    raise AssertionError(args.command)
+
+
+def main(argv=None):
+    put_env_on_path()
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except (GraderError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,450 @@
+"""The grading pipeline (``python -m grader``) on nbgrader.
+
+Two kinds of assignment are graded here:
+
+- a toy assignment made in a temp folder (two tiny exercises, no torch), for release, the bad
+  submissions (endless loop, broken JSON, deleted or edited test cells, huge output, a dying kernel,
+  a missing notebook), the CSV and feedback; one ``python -m grader grade`` run covers it all;
+- every real assignment under ``solutions/``: the solution gets full marks, the released notebook
+  0, and each wrong answer in ``tests/wrong_answers/NN_slug.py`` exactly its score, batched as
+  students of one autograde run per assignment.
+"""
+import copy
+import csv
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from grader.config import WARNING_PATTERN
+from grader.pipeline import CSV_COLUMNS, Course, GraderError
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ASSIGNMENTS = sorted(p.parent.name for p in ROOT.glob("solutions/*/*.ipynb") if p.stem == p.parent.name)
+TOY = "00_toy"
+WARN = "00_warn"  # the toy plus a test cell that writes warnings to stderr (imports torch)
+
+
+# --------------------------------------------------------------------------- helpers
+def nbgrader_meta(grade_id, kind, points=0):
+    meta = {"grade": False, "solution": False, "locked": False, "task": False,
+            "grade_id": grade_id, "schema_version": 3}
+    if kind == "locked":
+        meta["locked"] = True
+    elif kind == "solution":
+        meta["solution"] = True
+    elif kind == "test":
+        meta.update(grade=True, locked=True, points=points)
+    return {"nbgrader": meta}
+
+
+def write_toy(solutions, name=TOY, extra_cells=()):
+    """A source notebook: square (tested for 2 points, one hidden check) and cube (1 point)."""
+    cells = [
+        new_markdown_cell("# Toy assignment (3 points)", metadata=nbgrader_meta("intro", "locked")),
+        new_code_cell("import math", metadata=nbgrader_meta("setup", "locked")),
+        new_code_cell("def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION",
+                      metadata=nbgrader_meta("square", "solution")),
+        new_code_cell("assert square(3) == 9, 'square(3) should be 9'\n"
+                      "### BEGIN HIDDEN TESTS\nassert square(-2) == 4, 'hidden: square(-2)'\n### END HIDDEN TESTS",
+                      metadata=nbgrader_meta("test_square", "test", 2)),
+        new_code_cell("def cube(x):\n    ### BEGIN SOLUTION\n    return x ** 3\n    ### END SOLUTION",
+                      metadata=nbgrader_meta("cube", "solution")),
+        # ends with a value: nbgrader would read it as partial credit (0.5 of 1 point)
+        new_code_cell("assert cube(2) == 8, 'cube(2) should be 8'\ncube(1) / 2",
+                      metadata=nbgrader_meta("test_cube", "test", 1)),
+        *extra_cells,
+    ]
+    path = pathlib.Path(solutions) / name / f"{name}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(new_notebook(cells=cells), str(path))
+    return path
+
+
+def replace_cell(nb, grade_id, source):
+    """A copy of ``nb`` with the source of cell ``grade_id`` replaced."""
+    nb = copy.deepcopy(nb)
+    cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
+    assert cells, f"no cell {grade_id}"
+    cells[0].source = source
+    return nb
+
+
+def without_cell(nb, grade_id):
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != grade_id]
+    return nb
+
+
+def submit(subs, student, assignment, nb, flat=False, filename=None):
+    folder = subs / student if flat else subs / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(folder / (filename or f"{assignment}.ipynb")))
+
+
+def read(path):
+    return nbformat.read(str(path), as_version=4)
+
+
+def all_files(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --------------------------------------------------------------------------- the toy class
+RIGHT_SQUARE = "def square(x):\n    return x * x"
+BAD_SQUARE = "def square(x):\n    return 0"
+WARN_TEST = """import os, warnings
+import torch
+shown = []
+_show = warnings.showwarning
+warnings.showwarning = lambda *args, **kwargs: (shown.append(args[0]), _show(*args, **kwargs))
+torch.tensor(torch.ones(2))  # torch's UserWarning: copy construct from a tensor
+warnings.warn("a plain Python warning")
+warnings.showwarning = _show
+os.write(2, b"[W1123 08:00:00.000000000 Loss.cpp:1] Warning: a C++-level torch warning\\n")
+assert len(shown) == 2, shown
+assert square(3) == 9"""
+
+
+@pytest.fixture(scope="module")
+def toy(tmp_path_factory):
+    """Solutions and released notebooks of the toy assignment."""
+    root = tmp_path_factory.mktemp("toy")
+    write_toy(root / "solutions")
+    course = Course(work=root / "scratch", solutions=root / "solutions", course=root / "course")
+    course.release()
+    return root, course
+
+
+@pytest.fixture(scope="module")
+def toy_class(toy):
+    """One ``python -m grader grade`` run over a class of good and bad toy submissions.
+
+    Run as an instructor would, in a subprocess whose PATH lacks this Python's ``bin/`` (nbgrader
+    needs ``alembic`` from there), with a 3 s cell timeout and a 4 s notebook budget.
+    """
+    root, course = toy
+    sol = read(course.solutions / TOY / f"{TOY}.ipynb")
+    rel = read(course.course / TOY / f"{TOY}.ipynb")
+    half = replace_cell(rel, "square", RIGHT_SQUARE)  # square right, cube left undone: 2 of 3
+    subs = root / "submissions"
+    submit(subs, "good", TOY, sol)
+    submit(subs, "flat", TOY, sol, flat=True)
+    submit(subs, "renamed", TOY, sol, filename=f"{TOY} (1).ipynb")
+    submit(subs, "released", TOY, rel)
+    submit(subs, "half", TOY, half)
+    submit(subs, "loop", TOY, replace_cell(rel, "square", RIGHT_SQUARE + "\nwhile True:\n    pass"))
+    submit(subs, "stubborn", TOY, replace_cell(rel, "square", "import time\n" + RIGHT_SQUARE +
+                                               "\nwhile True:\n    try:\n        time.sleep(0.05)\n"
+                                               "    except KeyboardInterrupt:\n        pass"))
+    submit(subs, "slow", TOY, replace_cell(replace_cell(sol, "square", "import time\ntime.sleep(2.5)\n" + RIGHT_SQUARE),
+                                           "cube", "import time\ntime.sleep(2.5)\ndef cube(x):\n    return x ** 3"))
+    submit(subs, "huge", TOY, replace_cell(sol, "square", RIGHT_SQUARE + "\nprint('spam\\n' * 100000)\n"
+                                           "print('x' * 2_500_000)"))
+    submit(subs, "dies", TOY, replace_cell(sol, "square", "import os\nos._exit(1)"))
+    submit(subs, "deleted", TOY, without_cell(half, "test_square"))
+    submit(subs, "deleted_pair", TOY, without_cell(without_cell(sol, "square"), "test_square"))
+    submit(subs, "deleted_bad", TOY, without_cell(replace_cell(rel, "square", BAD_SQUARE), "test_square"))
+    submit(subs, "edited_bad", TOY, replace_cell(replace_cell(rel, "square", BAD_SQUARE), "test_square", "pass"))
+    (subs / "broken" / TOY).mkdir(parents=True)
+    (subs / "broken" / TOY / f"{TOY}.ipynb").write_text('{"cells": [', encoding="utf-8")
+    (subs / "empty" / TOY).mkdir(parents=True)
+    (subs / "nothing").mkdir()
+
+    work, grades = root / "work", root / "grades.csv"
+    bindir = os.path.dirname(sys.executable)
+    env = dict(os.environ, PATH=os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep)
+                                                if p and os.path.abspath(p) != bindir) or "/usr/bin:/bin")
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", str(subs), "--csv", str(grades), "--work", str(work),
+         "--solutions", str(course.solutions), "--course", str(course.course),
+         "--timeout", "3", "--notebook-timeout", "4"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with open(grades, newline="", encoding="utf-8") as f:
+        rows = {row["student_id"]: row for row in csv.DictReader(f)}
+    status = json.loads((work / "status.json").read_text())[TOY]
+    return {"rows": rows, "status": status, "work": work, "stdout": proc.stdout, "csv": grades}
+
+
+def test_release_is_canonical_and_deterministic(toy, tmp_path):
+    root, course = toy
+    again = tmp_path / "again"
+    course.release([TOY], out=again)
+    assert all_files(again) == all_files(course.course)
+    text = (again / TOY / f"{TOY}.ipynb").read_text()
+    nb = nbformat.reads(text, as_version=4)
+    assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "square(-2)" not in text
+    assert "raise NotImplementedError()" in text
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    test_cell = next(c for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == "test_square")
+    assert test_cell.metadata["editable"] is False and test_cell.metadata["deletable"] is False
+
+
+def test_grade_prints_progress_and_speed(toy_class):
+    out = toy_class["stdout"]
+    assert "[1/14]" in out and "[14/14]" in out and "s per submission" in out
+    assert f"wrote {toy_class['csv']}" in out
+
+
+@pytest.mark.parametrize("student", ["good", "flat", "renamed"])
+def test_correct_submissions_get_full_marks(toy_class, student):
+    row = toy_class["rows"][student]
+    assert (row["score"], row["max_score"], row["percent"]) == ("3.0", "3.0", "100.0")
+    assert row["status"] == "ok"
+
+
+def test_a_value_shown_by_a_test_cell_is_not_partial_credit(toy_class):
+    graded = read(toy_class["work"] / "autograded" / "good" / TOY / f"{TOY}.ipynb")
+    cell = next(c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_cube")
+    assert [o.output_type for o in cell.outputs] == ["display_data"]
+    assert cell.outputs[0].data["text/plain"] == "0.5"
+
+
+def test_renamed_notebook_is_noted(toy_class):
+    assert f"graded {TOY} (1).ipynb as {TOY}.ipynb" in toy_class["rows"]["renamed"]["message"]
+
+
+@pytest.mark.parametrize("student, score", [("released", 0.0), ("half", 2.0)])
+def test_partial_and_empty_submissions(toy_class, student, score):
+    row = toy_class["rows"][student]
+    assert float(row["score"]) == score and row["status"] == "ok"
+
+
+def test_endless_loop_is_interrupted_and_later_cells_still_count(toy_class):
+    row = toy_class["rows"]["loop"]
+    assert row["status"] == "timeout" and "cell square" in row["message"]
+    assert float(row["score"]) == 2.0  # square was defined before the loop; cube was not done
+
+
+def test_loop_that_ignores_the_interrupt(toy_class):
+    row = toy_class["rows"]["stubborn"]
+    assert row["status"] == "timeout" and "ignored the interrupt" in row["message"]
+    assert float(row["score"]) == 0.0
+
+
+def test_notebook_time_budget(toy_class):
+    row = toy_class["rows"]["slow"]  # two 2.5 s cells: the second runs past the 4 s notebook budget
+    assert row["status"] == "timeout" and "cell cube" in row["message"]
+    assert float(row["score"]) == 2.0
+
+
+def test_huge_output_is_cut(toy_class):
+    row = toy_class["rows"]["huge"]
+    assert row["status"] == "ok" and float(row["score"]) == 3.0
+    graded = toy_class["work"] / "autograded" / "huge" / TOY / f"{TOY}.ipynb"
+    assert graded.stat().st_size < 300_000
+    assert "Output truncated" in graded.read_text()  # nbgrader's LimitOutput: 1000 lines
+    assert "output of cell square cut at" in row["message"]  # the grader's cap while it runs
+
+
+def test_dying_kernel(toy_class):
+    row = toy_class["rows"]["dies"]
+    assert row["status"] == "error" and "kernel died" in row["message"] and float(row["score"]) == 0.0
+
+
+@pytest.mark.parametrize("student, score, note", [
+    ("deleted", 2.0, "deleted test cell test_square restored"),
+    ("deleted_bad", 0.0, "deleted test cell test_square restored"),
+    ("deleted_pair", 1.0, "deleted test cell test_square restored"),  # and the cell above it
+    ("edited_bad", 0.0, "edited test cell test_square restored"),
+])
+def test_deleted_or_edited_test_cells_are_restored(toy_class, student, score, note):
+    row = toy_class["rows"][student]
+    assert row["status"] == "ok" and float(row["score"]) == score and note in row["message"]
+
+
+def test_broken_json_and_missing_notebooks(toy_class):
+    rows = toy_class["rows"]
+    assert rows["broken"]["status"] == "invalid notebook" and "cannot be read" in rows["broken"]["message"]
+    for student in ("empty", "nothing"):
+        assert rows[student]["status"] == "missing" and float(rows[student]["score"]) == 0.0
+    assert "0.0" == rows["broken"]["score"]
+
+
+def test_csv_columns_and_rows(toy_class):
+    with open(toy_class["csv"], newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        assert reader.fieldnames == CSV_COLUMNS
+        rows = list(reader)
+    assert sorted(r["student_id"] for r in rows) == sorted(toy_class["rows"])
+    assert all(r["assignment"] == TOY and r["max_score"] == "3.0" for r in rows)
+    half = toy_class["rows"]["half"]
+    assert (half["score"], half["percent"]) == ("2.0", "66.7")
+    assert toy_class["status"]["half"]["seconds"] > 0
+
+
+def test_feedback_hides_hidden_tests(toy_class):
+    feedback = toy_class["work"] / "feedback"
+    html = (feedback / "half" / TOY / f"{TOY}.html").read_text()
+    assert "square(3) should be 9" in html and "square(-2)" not in html and "HIDDEN" not in html
+    assert (feedback / "released" / TOY / f"{TOY}.html").exists()
+    assert not (feedback / "broken").exists()
+
+
+def test_warnings_on_stderr_do_not_cost_points(tmp_path):
+    """A test cell whose torch and Python warnings reach stderr keeps its points (IgnorePattern)."""
+    write_toy(tmp_path / "solutions", WARN, extra_cells=[
+        new_code_cell(WARN_TEST, metadata=nbgrader_meta("test_warn", "test", 1)),
+        new_code_cell("import sys\nprint('not a warning', file=sys.stderr)",
+                      metadata=nbgrader_meta("test_plain_stderr", "test", 1)),
+    ])
+    subs = tmp_path / "subs"
+    submit(subs, "student", WARN, read(tmp_path / "solutions" / WARN / f"{WARN}.ipynb"))
+    course = Course(work=tmp_path / "work", solutions=tmp_path / "solutions")
+    record = course.autograde(subs, say=lambda *a: None)[WARN]["student"]
+    graded = read(tmp_path / "work" / "autograded" / "student" / WARN / f"{WARN}.ipynb")
+    cells = {c.metadata["nbgrader"]["grade_id"]: c for c in graded.cells if "nbgrader" in c.metadata}
+    assert not [o for o in cells["test_warn"].outputs if o.output_type == "error"], cells["test_warn"].outputs
+    # full marks for square, cube and the warning cell; only the plain stderr write costs its point
+    assert (record["status"], record["score"], record["max_score"]) == ("ok", 4.0, 5.0)
+
+
+@pytest.mark.parametrize("text, hidden", [
+    ("/x/y.py:3: UserWarning: careful\n  warnings.warn('careful')\n", True),
+    ("<ipython-input-1>:1: FutureWarning: soon\n", True),
+    ("[W1123 08:00:00.000000000 Loss.cpp:1] something odd\n", True),
+    ("Traceback (most recent call last):\nValueError: no\n", False),
+    ("progress 10%\n", False),
+])
+def test_warning_pattern(text, hidden):
+    import re
+    assert bool(re.search(WARNING_PATTERN, text)) is hidden
+
+
+def test_submissions_inside_the_work_folder_are_refused(tmp_path):
+    write_toy(tmp_path / "solutions")
+    course = Course(work=tmp_path / "work", solutions=tmp_path / "solutions")
+    (tmp_path / "work" / "submitted" / "alice").mkdir(parents=True)
+    with pytest.raises(GraderError, match="inside the work folder"):
+        course.autograde(tmp_path / "work" / "submitted")
+
+
+def test_clean_rewrites_notebooks_in_canonical_form(tmp_path):
+    path = write_toy(tmp_path / "solutions")
+    nb = read(path)
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="hi\n")]
+    nb.cells[1].execution_count = 3
+    nb.metadata["widgets"] = {"state": {}}
+    nbformat.write(nb, str(path))
+    course = Course(solutions=tmp_path / "solutions", course=tmp_path / "course")
+    assert course.clean() == [path]
+    assert course.clean() == []
+    text = path.read_text()
+    assert '"outputs": []' in text and "widgets" not in text and "execution_count\": 3" not in text
+
+
+# --------------------------------------------------------------------------- validate
+def test_validate_flags_a_released_notebook_that_scores(tmp_path):
+    write_toy(tmp_path / "solutions", "00_toy")
+    write_toy(tmp_path / "solutions", "01_toy")
+    course = Course(work=tmp_path / "scratch", solutions=tmp_path / "solutions", course=tmp_path / "course")
+    course.release(["00_toy"])
+    shutil.copytree(tmp_path / "solutions" / "01_toy", tmp_path / "course" / "01_toy")  # answers given away
+    lines = []
+    ok, rows = course.validate(say=lines.append)
+    assert not ok
+    assert [r["ok"] for r in rows] == [True, False]
+    assert any("00_toy" in line and line.rstrip().endswith("ok") for line in lines)
+
+
+# --------------------------------------------------------------------------- the real assignments
+def wrong_answers(assignment):
+    spec = ROOT / "tests" / "wrong_answers" / f"{assignment}.py"
+    if not spec.exists():
+        return []
+    namespace = {}
+    exec(compile(spec.read_text(encoding="utf-8"), str(spec), "exec"), namespace)
+    return namespace["WRONG"]
+
+
+def up_to_last_test(nb):
+    """``nb`` without the cells after its last test cell: they cannot change any score."""
+    nb = copy.deepcopy(nb)
+    last = max(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade"))
+    nb.cells = nb.cells[:last + 1]
+    return nb
+
+
+def grade_in_subprocess(subs, work, assignment):
+    """``python -m grader autograde`` for one assignment; returns its output."""
+    proc = subprocess.run([sys.executable, "-m", "grader", "autograde", str(subs), "--assignment", assignment,
+                           "--work", str(work)], cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def real_runs(tmp_path_factory):
+    """Autograde every real assignment: its solution, released notebook and wrong answers.
+
+    One autograde run per assignment, each in its own process and work folder, two at a time
+    (one per core). The wrong answers stop at the last test cell to save time: the cells after
+    it (training, plots) cannot change a score. Returns ``{assignment: (records, cases)}``.
+    """
+    root = tmp_path_factory.mktemp("real")
+    course, cases = Course(), {}
+    for assignment in ASSIGNMENTS:
+        subs = root / "subs" / assignment
+        solution = read(course.solutions / assignment / f"{assignment}.ipynb")
+        released = course.course / assignment / f"{assignment}.ipynb"
+        if not released.exists():
+            course.release([assignment], out=root / "released")
+            released = root / "released" / assignment / f"{assignment}.ipynb"
+        submit(subs, "solution", assignment, solution)
+        submit(subs, "released", assignment, read(released))
+        cases[assignment] = wrong_answers(assignment)
+        for i, case in enumerate(cases[assignment]):
+            wrong = replace_cell(up_to_last_test(solution), case["cell"], case["source"])
+            submit(subs, f"wrong{i:02d}", assignment, wrong)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outputs = list(pool.map(lambda a: grade_in_subprocess(root / "subs" / a, root / a, a), ASSIGNMENTS))
+    print("\n".join(outputs))
+    results = {}
+    for assignment in ASSIGNMENTS:
+        rows = Course(work=root / assignment).rows()
+        records = {r["student_id"]: r for r in rows if r["assignment"] == assignment}
+        results[assignment] = (records, cases[assignment])
+    return results
+
+
+def test_course_folder_is_what_release_generates(tmp_path):
+    if not ASSIGNMENTS:
+        pytest.skip("no assignments in solutions/ yet")
+    Course().release(out=tmp_path)
+    made = all_files(tmp_path)
+    have = {k: v for k, v in all_files(ROOT / "course").items() if k.split(os.sep)[0] in ASSIGNMENTS}
+    assert sorted(made) == sorted(have), "course/ and solutions/ hold different files: run python -m grader release"
+    stale = [name for name in made if made[name] != have[name]]
+    assert not stale, f"course/ is older than solutions/ for {stale}: run python -m grader release"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_gets_full_marks(real_runs, assignment):
+    records, _ = real_runs[assignment]
+    sol = records["solution"]
+    assert sol["status"] == "ok" and sol["score"] == sol["max_score"] > 0, sol
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_released_notebook_gets_zero(real_runs, assignment):
+    records, _ = real_runs[assignment]
+    assert records["released"]["score"] == 0 and records["released"]["status"] == "ok", records["released"]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_wrong_answers_get_their_score(real_runs, assignment):
+    records, cases = real_runs[assignment]
+    if not cases:
+        pytest.skip(f"no tests/wrong_answers/{assignment}.py")
+    students = [f"wrong{i:02d}" for i in range(len(cases))]
+    got = {case["name"]: records[s]["score"] for case, s in zip(cases, students)}
+    want = {case["name"]: float(case["score"]) for case in cases}
+    assert got == want, {s: records[s] for s in students}
