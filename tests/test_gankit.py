@@ -24,6 +24,21 @@ def test_fast_mode_switch(env, expected):
     assert fast_mode(env) is expected
 
 
+def test_thread_count_from_environment():
+    from gankit.config import set_threads
+
+    before = torch.get_num_threads()
+    try:
+        assert set_threads({"GAN_COURSE_FAST": "1"}) == 1
+        assert set_threads({"GAN_COURSE_THREADS": "2"}) == 2
+        with pytest.raises(ValueError, match="GAN_COURSE_THREADS"):
+            set_threads({"GAN_COURSE_THREADS": "many"})
+        with pytest.raises(ValueError, match="at least 1"):
+            set_threads({"GAN_COURSE_THREADS": "0"})
+    finally:
+        torch.set_num_threads(before)
+
+
 def test_sized_follows_the_switch(monkeypatch):
     monkeypatch.setattr(gankit.config, "FAST", True)
     assert gankit.sized(100, 3) == 3
