@@ -56,7 +56,7 @@ class LatentExplorer:
     ``label`` (the text from ``describe``), ``widget`` (the whole box), ``z_a``, ``z_b``.
     """
 
-    def __init__(self, G, latent_dim, sample_z=None, describe=None, seed=0, scale=4, value_range=(-1, 1)):
+    def __init__(self, G, latent_dim, sample_z=None, describe=None, seed=0, scale=3, value_range=(-1, 1)):
         import ipywidgets as widgets
 
         self.G, self.latent_dim, self.describe = G, latent_dim, describe
@@ -97,7 +97,9 @@ class LatentExplorer:
     def update(self):
         """Redraw the images (and the description) for the current seeds and slider."""
         images = self.images()
-        self.image.value = render_png(images, scale=self.scale, value_range=self.value_range)
+        png = render_png(images, scale=self.scale, value_range=self.value_range)
+        self.image.value = png
+        self.image.width = int.from_bytes(png[16:20], "big")  # the PNG's own width: no stretching
         if self.describe is not None:
             self.label.value = str(self.describe(images))
 
