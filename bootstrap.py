@@ -75,7 +75,9 @@ def main(argv=None):
     if args.action == "install":
         return 0
     if args.action == "lab":
-        return run([BIN / "jupyter", "lab", "course", *args.rest], env=venv_env())
+        # Jupyter refuses to start as root (e.g. in a container) unless told to
+        root = ["--allow-root"] if getattr(os, "geteuid", lambda: 1)() == 0 else []
+        return run([BIN / "jupyter", "lab", "course", *root, *args.rest], env=venv_env())
     if args.action == "test":
         return run([PYTHON, "-m", "pytest", *args.rest], env=venv_env(MPLBACKEND="Agg"))
     fast = {"GAN_COURSE_FAST": "1"} if args.fast else {}
