@@ -1,6 +1,6 @@
-"""Check in a real JupyterLab, with a headless chromium, that the latent explorer widget works.
+"""Check in a real JupyterLab, with a headless chromium, that the latent explorer and the digit chooser work.
 
-What it checks (gankit.explorer.explore, the widget at the end of notebook 04):
+What it checks for the latent explorer (gankit.explorer.explore, the widget at the end of notebook 04):
 
 * JupyterLab renders the widget (slider, two buttons, image, label), not "Loading widget..." or a
   text repr such as ``VBox(children=...)`` (which would mean the widget front end is missing);
@@ -9,10 +9,20 @@ What it checks (gankit.explorer.explore, the widget at the end of notebook 04):
   label follows, and at t = 1 the middle image is G(z_b) itself;
 * "new seed A" redraws the left and middle images, "new seed B" the middle and right ones.
 
+What it checks for the digit chooser (gankit.explorer.choose_digit, notebook 06):
+
+* JupyterLab renders it (buttons 0-9 named "digit" with 0 chosen, a "new z" button, an image of
+  8 samples at its own size, the label with ``describe``'s text), not a text repr;
+* clicking digit 3 redraws all 8 samples and the label; clicking 0 again gives the very first
+  image back (same z, only the digit changed);
+* "new z" redraws all 8 samples and the label, digit 0 stays chosen; then digit 3 differs from
+  the first digit-3 image (z changed).
+
 It starts ``.venv/bin/jupyter lab`` on a free port with a random token in a temporary folder, with
 fast mode off (so widgets are live) and one torch thread, writes a small notebook there that calls
-``explore`` on a tiny untrained generator (no training: it takes seconds), opens it in chromium,
-runs all cells from the Run menu and uses the widget as a student would. The server is stopped at
+``explore`` on a tiny untrained generator and ``choose_digit`` on a tiny untrained conditional
+generator (no training: it takes seconds), opens it in chromium, runs all cells from the Run menu
+and uses the widgets as a student would. The server is stopped at
 the end in every case. Prints PASS/FAIL lines; exit code 1 on failure. Screenshots go to
 /tmp/explorer_check/*.png (or --shots).
 
@@ -43,8 +53,9 @@ import urllib.request
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOK = "explorer_check.ipynb"
 LATENT_DIM = 8
+SAMPLES = 8  # images the digit chooser shows
 
-# The notebook a student would write: a tiny untrained generator and the explorer.
+# The notebook a student would write: tiny untrained generators, the explorer and the digit chooser.
 CELLS = [
     ("markdown", "# Latent explorer check\nWritten by `benchmarks/check_explorer.py`."),
     ("code", "import torch\n"
@@ -57,11 +68,24 @@ CELLS = [
              "\n"
              f"explorer = explore(G, {LATENT_DIM}, describe=means, seed=0)"),
     ("code", "print('explorer is', type(explorer).__name__)"),
+    ("code", "from gankit.explorer import choose_digit\n"
+             "\n"
+             "class CondG(torch.nn.Module):\n"
+             "    def __init__(self):\n"
+             "        super().__init__()\n"
+             f"        self.fc = torch.nn.Linear({LATENT_DIM} + 10, 784)\n"
+             "\n"
+             "    def forward(self, z, y):\n"
+             "        return torch.tanh(self.fc(torch.cat([z, y], 1)))\n"
+             "\n"
+             "cond_G = CondG()\n"
+             f"chooser = choose_digit(cond_G, {LATENT_DIM}, num_classes=10, n={SAMPLES}, describe=means)"),
+    ("code", "print('chooser is', type(chooser).__name__)"),
 ]
 
-# Grey values of the three images in the PNG (one sample per enlarged pixel), read from a canvas.
+# Grey values of the `count` images in the PNG (one sample per enlarged pixel), read from a canvas.
 # The PNG is a make_grid row: 2 pixels of padding around each 28 x 28 image, enlarged `scale` times.
-READ_IMAGES_JS = """(img) => {
+READ_IMAGES_JS = """(img, count) => {
     const w = img.naturalWidth, h = img.naturalHeight;
     if (!img.complete || !w) return null;
     const canvas = document.createElement('canvas');
@@ -69,9 +93,9 @@ READ_IMAGES_JS = """(img) => {
     const ctx = canvas.getContext('2d');
     ctx.drawImage(img, 0, 0);
     const data = ctx.getImageData(0, 0, w, h).data;
-    const scale = w / (3 * 30 + 2);
+    const scale = w / (count * 30 + 2);
     const cells = [];
-    for (let k = 0; k < 3; k++) {
+    for (let k = 0; k < count; k++) {
         const cell = [];
         for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) {
             const px = Math.floor((2 + 30 * k + x + 0.5) * scale), py = Math.floor((2 + y + 0.5) * scale);
@@ -196,6 +220,9 @@ def drive(page, base, token, shots, checks, timeout):
     dialog = page.locator(".jp-Dialog")  # e.g. a kernel chooser: take the default
     if dialog.count() and dialog.first.is_visible():
         page.keyboard.press("Enter")
+    # "Run All Cells" before the kernel is up can run nothing at all: wait for an idle kernel first
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           timeout=timeout * 1000)
     page.wait_for_timeout(1000)
     page.click("#jp-MainMenu .lm-MenuBar-item:has-text('Run')")
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
@@ -210,18 +237,14 @@ def drive(page, base, token, shots, checks, timeout):
         checks.check(False, "the widget renders in JupyterLab", f"outputs: {texts or 'none'}")
         return
     image = root.locator("img.widget-image")
-    slider = root.locator(".widget-slider").first
-    handle = slider.locator(".noUi-handle").first
-    readout = slider.locator(".widget-readout").first
     label = root.locator(".widget-html").last
-    buttons = root.locator("button.widget-button")
 
     def state():
-        return image.evaluate(READ_IMAGES_JS)
+        return image.evaluate(READ_IMAGES_JS, 3)
 
     first = wait_until(state, lambda s: s is not None, 30)
     wait_until(lambda: label.inner_text(), lambda text: "means" in text, 30)
-    page.wait_for_selector("text=explorer is", timeout=timeout * 1000)  # all cells done
+    page.wait_for_selector("text=chooser is", timeout=timeout * 1000)  # all cells done
     page.wait_for_timeout(500)
     page.screenshot(path=str(shots / "1_rendered.png"), full_page=True)
     root.screenshot(path=str(shots / "1_widget.png"))
@@ -231,12 +254,27 @@ def drive(page, base, token, shots, checks, timeout):
                  and "Error displaying widget" not in all_text and "static view" not in all_text,
                  "no 'Loading widget...', text repr or static fallback in the outputs")
     checks.check("explorer is LatentExplorer" in all_text, "explore() returned a LatentExplorer")
+    checks.check("chooser is DigitChooser" in all_text, "choose_digit() returned a DigitChooser")
     checks.check(page.locator(".jp-NotebookPanel [data-mime-type='application/vnd.jupyter.error']").count() == 0
                  and "Traceback" not in all_text, "no errors in the outputs")
-    checks.check(first is not None and first["natural"][0] > 0, "the image loads",
+    checks.check(first is not None and first["natural"][0] > 0, "the explorer's image loads",
                  f"src {first['src'][:40]}..., {first['natural'][0]}x{first['natural'][1]} px" if first else "")
-    if first is None:
-        return
+    if first is not None:
+        check_explorer(page, root, first, shots, checks)
+    check_chooser(page, shots, checks, timeout)
+
+
+def check_explorer(page, root, first, shots, checks):
+    image = root.locator("img.widget-image")
+    slider = root.locator(".widget-slider").first
+    handle = slider.locator(".noUi-handle").first
+    readout = slider.locator(".widget-readout").first
+    label = root.locator(".widget-html").last
+    buttons = root.locator("button.widget-button")
+
+    def state():
+        return image.evaluate(READ_IMAGES_JS, 3)
+
     checks.check(first["shown"] == first["natural"], "the image is shown at its own size (not stretched)",
                  f"shown {first['shown']}, natural {first['natural']}")
     checks.check(buttons.count() == 2 and slider.is_visible(), "a slider and two buttons",
@@ -298,6 +336,86 @@ def drive(page, base, token, shots, checks, timeout):
     checks.check(after_b["cells"][0] == after_a["cells"][0], "'new seed B' keeps the left image")
 
 
+def check_chooser(page, shots, checks, timeout):
+    root = page.locator(".jp-NotebookPanel .jp-OutputArea-output .widget-vbox:has(.widget-toggle-buttons)").first
+    try:
+        root.wait_for(state="visible", timeout=timeout * 1000)
+    except Exception:
+        page.screenshot(path=str(shots / "6_no_chooser.png"), full_page=True)
+        checks.check(False, "the digit chooser renders in JupyterLab")
+        return
+    image = root.locator("img.widget-image")
+    label = root.locator(".widget-html").last
+    digits = root.locator(".widget-toggle-buttons")
+    digit_buttons = digits.locator("button.widget-toggle-button")
+    new_z = root.locator("button.widget-button", has_text="new z")
+
+    def state():
+        return image.evaluate(READ_IMAGES_JS, SAMPLES)
+
+    def chosen():
+        return digits.locator("button.mod-active").all_inner_texts()
+
+    def all_differ(a, b):  # every one of the samples changed
+        return a is not None and b is not None and all(differ(x, y) > 0 for x, y in zip(a["cells"], b["cells"]))
+
+    first = wait_until(state, lambda s: s is not None, 30)
+    label0 = wait_until(lambda: label.inner_text(), lambda text: "means" in text, 30)
+    root.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(shots / "6_digits.png"))
+    root.screenshot(path=str(shots / "6_chooser.png"))
+    checks.check(digit_buttons.all_inner_texts() == [str(d) for d in range(10)] and new_z.count() == 1,
+                 "chooser: buttons 0-9 and 'new z'",
+                 ", ".join(digit_buttons.all_inner_texts() + new_z.all_inner_texts()))
+    checks.check("digit" in digits.inner_text() and chosen() == ["0"], "chooser: named 'digit', 0 chosen",
+                 f"chosen {chosen()}")
+    checks.check(first is not None and first["natural"][0] > 0, "chooser: the image loads",
+                 f"{first['natural'][0]}x{first['natural'][1]} px" if first else "")
+    if first is None:
+        return
+    checks.check(first["shown"] == first["natural"], "chooser: the image is shown at its own size",
+                 f"shown {first['shown']}, natural {first['natural']}")
+    checks.check(label0.startswith("means") and len(label0.split("|")) == SAMPLES,
+                 "chooser: the label shows describe()", label0)
+
+    # digit 3: the same z, another digit, so every sample changes
+    digit_buttons.nth(3).click()
+    three = wait_until(state, lambda s: all_differ(s, first), 20)
+    label3 = wait_until(lambda: label.inner_text(), lambda text: text != label0, 10)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(shots / "7_digit_3.png"))
+    root.screenshot(path=str(shots / "7_chooser_3.png"))
+    checks.check(chosen() == ["3"], "chooser: clicking 3 chooses 3", f"chosen {chosen()}")
+    checks.check(all_differ(three, first), f"chooser: digit 3 redraws all {SAMPLES} samples",
+                 ", ".join(str(differ(x, y)) for x, y in zip(three["cells"], first["cells"])) + " pixels changed")
+    checks.check(label3 != label0, "chooser: the label follows the digit", f"{label0!r} -> {label3!r}")
+
+    # back to 0: the same z, so the very first image again
+    digit_buttons.nth(0).click()
+    back = wait_until(state, lambda s: s and s["cells"] == first["cells"], 20)
+    checks.check(back["cells"] == first["cells"], "chooser: clicking 0 again gives the first image back (same z)")
+    label_back = wait_until(lambda: label.inner_text(), lambda text: text == label0, 10)
+
+    # new z: every sample changes, the digit stays
+    new_z.click()
+    fresh = wait_until(state, lambda s: all_differ(s, first), 20)
+    label_z = wait_until(lambda: label.inner_text(), lambda text: text != label_back, 10)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(shots / "8_new_z.png"))
+    root.screenshot(path=str(shots / "8_chooser_new_z.png"))
+    checks.check(all_differ(fresh, first), f"chooser: 'new z' redraws all {SAMPLES} samples (digit 0)",
+                 ", ".join(str(differ(x, y)) for x, y in zip(fresh["cells"], first["cells"])) + " pixels changed")
+    checks.check(chosen() == ["0"], "chooser: 'new z' keeps the digit", f"chosen {chosen()}")
+    checks.check(label_z != label_back, "chooser: the label follows 'new z'", f"{label_back!r} -> {label_z!r}")
+
+    # digit 3 with the new z: not the first digit-3 image
+    digit_buttons.nth(3).click()
+    three_new = wait_until(state, lambda s: all_differ(s, fresh) and all_differ(s, three), 20)
+    checks.check(all_differ(three_new, fresh) and all_differ(three_new, three),
+                 "chooser: digit 3 after 'new z' differs from digit 0 and from the first digit 3")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--venv", type=pathlib.Path, default=ROOT / ".venv", help="the project's venv")
@@ -352,7 +470,7 @@ def main(argv=None):
     shots = sorted(p.name for p in args.shots.glob("*.png"))
     print(f"screenshots in {args.shots}: {', '.join(shots)}")
     print(f"{'FAIL' if checks.failed else 'PASS'}: {checks.failed} check(s) failed" if checks.failed
-          else "PASS: the latent explorer works in JupyterLab")
+          else "PASS: the latent explorer and the digit chooser work in JupyterLab")
     return 1 if checks.failed else 0
 
 

@@ -158,3 +158,119 @@ def _static_row(G, latent_dim, steps, sample_z=None, describe=None, seed=0, valu
     if describe is not None:
         print(describe(images))
     return None
+
+
+# Choosing a digit: for conditional generators G(z, condition), notebook 06.
+
+
+def _one_hot_condition(num_classes):
+    return lambda labels: torch.nn.functional.one_hot(labels.long(), num_classes).float()
+
+
+class DigitChooser:
+    """A conditional generator's samples of one digit at a time: buttons 0-9 and a "new z" button.
+
+    G: a conditional generator called as ``G(z, condition(labels))``, z float (n, latent_dim),
+    labels int64 (n,); it returns images in [-1, 1], (n, 784) or (n, 1, 28, 28).
+    condition: turns labels into G's condition; default one-hot, float (n, num_classes).
+    n: how many samples to show side by side. They keep the same z while another digit is
+    chosen, so only the digit changes, not the style; "new z" draws n new seeds.
+    describe, seed, scale, value_range: as for :class:`LatentExplorer`.
+
+    Attributes: ``buttons`` (ToggleButtons, the digit), ``new_z`` (Button), ``image``, ``label``,
+    ``widget``, ``z`` (n, latent_dim).
+    """
+
+    def __init__(self, G, latent_dim, num_classes=10, n=8, condition=None, describe=None, seed=0,
+                 scale=3, value_range=(-1, 1), digit=0):
+        import ipywidgets as widgets
+
+        self.G, self.latent_dim, self.n, self.describe = G, latent_dim, n, describe
+        self.scale, self.value_range = scale, value_range
+        self.condition = condition or _one_hot_condition(num_classes)
+        self.generator = torch.Generator().manual_seed(seed)
+        self.z = self._draw()
+
+        self.buttons = widgets.ToggleButtons(options=list(range(num_classes)), value=digit,
+                                             description="digit", style={"button_width": "2.6em"})
+        self.new_z = widgets.Button(description="new z", icon="refresh")
+        self.image = widgets.Image(format="png")
+        self.label = widgets.HTML()
+        self.buttons.observe(lambda change: self.update(), names="value")
+        self.new_z.on_click(lambda button: self.redraw())
+        self.widget = widgets.VBox([widgets.HBox([self.buttons, self.new_z]), self.image, self.label])
+        self.update()
+
+    def _draw(self):
+        return torch.randn(self.n, self.latent_dim, generator=self.generator)
+
+    @torch.no_grad()
+    def images(self, digit=None):
+        """The n images (n, ...) that G makes of ``z`` for ``digit`` (default the chosen one), on the CPU."""
+        digit = self.buttons.value if digit is None else digit
+        device = _device_of(self.G)
+        labels = torch.full((self.n,), int(digit), dtype=torch.long, device=device)
+        return self.G(self.z.to(device), self.condition(labels)).detach().cpu()
+
+    def update(self):
+        """Redraw the images (and the description) for the chosen digit and the current z."""
+        images = self.images()
+        png = render_png(images, scale=self.scale, value_range=self.value_range)
+        self.image.value = png
+        self.image.width = int.from_bytes(png[16:20], "big")
+        if self.describe is not None:
+            self.label.value = str(self.describe(images))
+
+    def redraw(self):
+        """Draw n new seeds and update."""
+        self.z = self._draw()
+        self.update()
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def choose_digit(G, latent_dim, num_classes=10, n=8, interactive=None, **kwargs):
+    """Show the digit chooser for a conditional ``G``; returns the :class:`DigitChooser` (or None if static).
+
+    interactive: as for :func:`explore`. The static fallback draws the n seeds as the chooser
+    would and shows all the digits at once, one row per digit, the same z in each column, with
+    ``describe`` printed below for each row.
+    """
+    if interactive is None:
+        interactive = widgets_available() and not config.FAST
+    if interactive:
+        try:
+            chooser = DigitChooser(G, latent_dim, num_classes=num_classes, n=n, **kwargs)
+        except ImportError:
+            pass
+        else:
+            from IPython.display import display
+
+            display(chooser.widget)
+            return chooser
+    return _static_digits(G, latent_dim, num_classes, n, **kwargs)
+
+
+def _static_digits(G, latent_dim, num_classes, n, condition=None, describe=None, seed=0,
+                   value_range=(-1, 1), **_):
+    import matplotlib.pyplot as plt
+
+    from .plots import show_grid
+
+    condition = condition or _one_hot_condition(num_classes)
+    z = torch.randn(n, latent_dim, generator=torch.Generator().manual_seed(seed))
+    device = _device_of(G)
+    labels = torch.arange(num_classes).repeat_interleave(n)  # 0 0 ... 1 1 ...: one row per digit
+    with torch.no_grad():
+        images = G(z.repeat(num_classes, 1).to(device), condition(labels.to(device))).detach().cpu()
+    print(f"(static view: no interactive widgets here) G(z, y) for y = 0..{num_classes - 1}, "
+          f"one row per digit, the same {n} seeds z in every row")
+    show_grid(images, nrow=n, value_range=value_range)
+    plt.show()
+    if describe is not None:
+        for digit in range(num_classes):
+            print(f"{digit}: {describe(images[digit * n:(digit + 1) * n])}")
+    return None
