@@ -6,7 +6,7 @@
     python3 bootstrap.py run     # install, then execute every notebook headless (add --fast)
 
 The environment lives in .venv next to this file (or $GAN_COURSE_VENV). Installing is skipped
-when pyproject.toml has not changed since the last successful install. Only the standard
+when pyproject.toml has not changed since the last successful install from this checkout. Only the standard
 library is used here, so this runs on a bare Python 3.10+.
 """
 import argparse
@@ -40,7 +40,9 @@ def install(extras, torch_index=None):
         say(f"creating the virtual environment {VENV}")
         venv.EnvBuilder(with_pip=True).create(VENV)
     spec = f".[{extras}]" if extras else "."
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
+    # the checkout's path is part of the stamp: an editable install points at one checkout, so a
+    # venv shared through GAN_COURSE_VENV is re-pointed when another checkout uses it
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode() + str(ROOT).encode()).hexdigest()
     stamp = VENV / f".gan-course-installed-{extras or 'base'}"
     if stamp.exists() and stamp.read_text() == digest:
         say("environment up to date")
