@@ -44,7 +44,46 @@ def render_png(images, scale=4, nrow=None, value_range=(-1, 1)):
     return buffer.getvalue()
 
 
-class LatentExplorer:
+class _ImageWidget:
+    """What both widgets share: ``images()`` is drawn into ``self.image``, ``describe`` into ``self.label``."""
+
+    def update(self):
+        """Redraw the images (and the description) for the current state of the controls."""
+        images = self.images()
+        png = render_png(images, scale=self.scale, value_range=self.value_range)
+        self.image.value = png
+        self.image.width = int.from_bytes(png[16:20], "big")  # the PNG's own width: no stretching
+        if self.describe is not None:
+            self.label.value = str(self.describe(images))
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def _show(make_widget, show_static, interactive=None):
+    """Display the widget ``make_widget()`` and return it, or call ``show_static()`` (returns None).
+
+    interactive: None decides by itself: a widget when ipywidgets works and fast mode is off
+    (nbgrader and nbval run in fast mode, where a widget would show nothing).
+    """
+    if interactive is None:
+        interactive = widgets_available() and not config.FAST
+    if interactive:
+        try:
+            widget = make_widget()
+        except ImportError:
+            pass
+        else:
+            from IPython.display import display
+
+            display(widget.widget)
+            return widget
+    return show_static()
+
+
+class LatentExplorer(_ImageWidget):
     """Two seeds z_a, z_b, a slider t in [0, 1] and the images G makes of them, redrawn live.
 
     G: a generator taking (N, latent_dim) seeds to images in [-1, 1] (N, 784) or (N, 1, 28, 28).
@@ -94,15 +133,6 @@ class LatentExplorer:
         z = self.seeds(t).to(_device_of(self.G))
         return self.G(z).detach().cpu()
 
-    def update(self):
-        """Redraw the images (and the description) for the current seeds and slider."""
-        images = self.images()
-        png = render_png(images, scale=self.scale, value_range=self.value_range)
-        self.image.value = png
-        self.image.width = int.from_bytes(png[16:20], "big")  # the PNG's own width: no stretching
-        if self.describe is not None:
-            self.label.value = str(self.describe(images))
-
     def redraw(self, which):
         """Draw a new seed for ``which`` ("a" or "b") and update."""
         if which == "a":
@@ -110,11 +140,6 @@ class LatentExplorer:
         else:
             self.z_b = self._draw()
         self.update()
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
 
 
 def explore(G, latent_dim, interactive=None, steps=7, **kwargs):
@@ -125,19 +150,8 @@ def explore(G, latent_dim, interactive=None, steps=7, **kwargs):
     fallback draws the two seeds as the explorer would and shows ``steps`` images along the
     straight path between them, with ``describe`` printed below.
     """
-    if interactive is None:
-        interactive = widgets_available() and not config.FAST
-    if interactive:
-        try:
-            explorer = LatentExplorer(G, latent_dim, **kwargs)
-        except ImportError:
-            interactive = False
-        else:
-            from IPython.display import display
-
-            display(explorer.widget)
-            return explorer
-    return _static_row(G, latent_dim, steps, **kwargs)
+    return _show(lambda: LatentExplorer(G, latent_dim, **kwargs),
+                 lambda: _static_row(G, latent_dim, steps, **kwargs), interactive)
 
 
 def _static_row(G, latent_dim, steps, sample_z=None, describe=None, seed=0, value_range=(-1, 1), **_):
@@ -167,7 +181,7 @@ def _one_hot_condition(num_classes):
     return lambda labels: torch.nn.functional.one_hot(labels.long(), num_classes).float()
 
 
-class DigitChooser:
+class DigitChooser(_ImageWidget):
     """A conditional generator's samples of one digit at a time: buttons 0-9 and a "new z" button.
 
     G: a conditional generator called as ``G(z, condition(labels))``, z float (n, latent_dim),
@@ -212,24 +226,10 @@ class DigitChooser:
         labels = torch.full((self.n,), int(digit), dtype=torch.long, device=device)
         return self.G(self.z.to(device), self.condition(labels)).detach().cpu()
 
-    def update(self):
-        """Redraw the images (and the description) for the chosen digit and the current z."""
-        images = self.images()
-        png = render_png(images, scale=self.scale, value_range=self.value_range)
-        self.image.value = png
-        self.image.width = int.from_bytes(png[16:20], "big")
-        if self.describe is not None:
-            self.label.value = str(self.describe(images))
-
     def redraw(self):
         """Draw n new seeds and update."""
         self.z = self._draw()
         self.update()
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
 
 
 def choose_digit(G, latent_dim, num_classes=10, n=8, interactive=None, **kwargs):
@@ -239,19 +239,8 @@ def choose_digit(G, latent_dim, num_classes=10, n=8, interactive=None, **kwargs)
     would and shows all the digits at once, one row per digit, the same z in each column, with
     ``describe`` printed below for each row.
     """
-    if interactive is None:
-        interactive = widgets_available() and not config.FAST
-    if interactive:
-        try:
-            chooser = DigitChooser(G, latent_dim, num_classes=num_classes, n=n, **kwargs)
-        except ImportError:
-            pass
-        else:
-            from IPython.display import display
-
-            display(chooser.widget)
-            return chooser
-    return _static_digits(G, latent_dim, num_classes, n, **kwargs)
+    return _show(lambda: DigitChooser(G, latent_dim, num_classes=num_classes, n=n, **kwargs),
+                 lambda: _static_digits(G, latent_dim, num_classes, n, **kwargs), interactive)
 
 
 def _static_digits(G, latent_dim, num_classes, n, condition=None, describe=None, seed=0,
