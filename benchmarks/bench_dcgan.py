@@ -1,0 +1,99 @@
+"""Notebook 05's DCGAN against notebook 03's fully connected GAN, at equal wall-clock times.
+
+    python -m benchmarks.bench_dcgan                          # 120 s per GAN: about 5 minutes on 2 cores
+    python -m benchmarks.bench_dcgan --seconds 60 --dcgan-lr 1e-3 2e-3
+
+Runs the code of solutions/05_dcgan (its networks, `dcgan_init`, losses and `train_gan`, taken
+from the notebook's cells) and trains each GAN for ``--seconds``, keeping a copy of G_ema at the
+``--at`` times. Every copy is judged on the notebook's 2,000 noise vectors, so the table gives
+the judge's distance of both GANs at several equal budgets from one run, with the steps each made.
+It prints a markdown table and writes it to benchmarks/out/dcgan.md.
+
+Issue 4's target is a lower distance for the DCGAN than for the fully connected GAN at equal
+wall time. Full MNIST must be in the cache folder (``GAN_COURSE_DATA_DIR``); the table says
+which data was used.
+"""
+import argparse
+import pathlib
+import platform
+import time
+
+import nbformat
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "solutions" / "05_dcgan" / "05_dcgan.ipynb"
+OUT = ROOT / "benchmarks" / "out"
+CELLS = ["setup", "conv_transpose_output_size", "generator", "discriminator", "dcgan_init", "bce_losses",
+         "train_tools", "fc_gan"]
+
+
+def notebook_namespace():
+    """The notebook's definitions: the code of CELLS run in one namespace (loads MNIST and the judge)."""
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in nbformat.read(NOTEBOOK, 4).cells}
+    ns = {}
+    for name in CELLS:
+        exec(compile(cells[name], f"{NOTEBOOK.name}:{name}", "exec"), ns)
+    return ns
+
+
+def train(ns, name, seconds, at, lr=None):
+    """Train one GAN as the notebook does; [(seconds, steps, report)] at the `at` times and the end."""
+    import torch
+
+    nb = ns  # the notebook's names
+    nb["gankit"].seed_everything(0)
+    if name == "fully connected GAN":
+        G, D, lr, batch = nb["FCGenerator"](nb["latent_dim"]), nb["FCDiscriminator"](), 1e-3, 128
+    else:
+        G, D, batch = nb["DCGANGenerator"](nb["latent_dim"]), nb["DCGANDiscriminator"](), 64
+        G.apply(nb["dcgan_init"])
+        D.apply(nb["dcgan_init"])
+    run = nb["train_gan"](G.to(nb["device"]), D.to(nb["device"]), nb["discriminator_loss"], nb["generator_loss"],
+                          lr=lr, batch_size=batch, seconds=seconds, snapshot_at=at, desc=name)
+    points = run["snapshots"] + [(run["seconds"], run["steps"], run["G_ema"])]
+    with torch.no_grad():
+        return [(t, steps, nb["judge_gan"](g)) for t, steps, g in points], batch
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=120, help="training time of each GAN (default 120)")
+    parser.add_argument("--at", type=float, nargs="*", default=[15, 30, 45, 60, 90],
+                        help="earlier times at which G_ema is judged too (default 15 30 45 60 90)")
+    parser.add_argument("--dcgan-lr", type=float, nargs="+", default=[1e-3],
+                        help="DCGAN learning rates to train, one run each (default the notebook's 1e-3)")
+    args = parser.parse_args(argv)
+    at = sorted(t for t in args.at if t < args.seconds)
+
+    ns = notebook_namespace()
+    import torch
+
+    runs = {"fully connected GAN": train(ns, "fully connected GAN", args.seconds, at)}
+    for lr in args.dcgan_lr:
+        runs[f"DCGAN, lr {lr:g}"] = train(ns, "DCGAN", args.seconds, at, lr=lr)
+
+    data = ns["images"]
+    lines = [f"# DCGAN against the fully connected GAN at equal wall time ({time.strftime('%Y-%m-%d %H:%M')})", "",
+             f"`python -m benchmarks.bench_dcgan --seconds {args.seconds:g} --at {' '.join(f'{t:g}' for t in at)} "
+             f"--dcgan-lr {' '.join(f'{lr:g}' for lr in args.dcgan_lr)}`", "",
+             f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} torch threads, "
+             f"{len(data):,} training images, judge distance on {len(ns['judge_z']):,} samples of G_ema "
+             "(lower is better); steps in brackets.", ""]
+    names = list(runs)
+    lines.append("| seconds | " + " | ".join(f"{n} (batch {runs[n][1]})" for n in names) + " | DCGAN ahead |")
+    lines.append("|---:|" + "---:|" * len(names) + "---|")
+    fc = runs[names[0]][0]
+    for k, (t, _, _) in enumerate(fc):
+        cells = [f"{runs[n][0][k][2]['distance']:.1f} ({runs[n][0][k][1]:,})" for n in names]
+        ahead = [n for n in names[1:] if runs[n][0][k][2]["distance"] < fc[k][2]["distance"]]
+        label = f"{at[k]:g}" if k < len(at) else f"{t:.0f} (end)"
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {', '.join(ahead) or 'no'} |")
+    table = "\n".join(lines)
+    print(table)
+    OUT.mkdir(exist_ok=True)
+    (OUT / "dcgan.md").write_text(table + "\n")
+    print(f"\nwritten to {(OUT / 'dcgan.md').relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
