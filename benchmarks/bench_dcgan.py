@@ -37,22 +37,18 @@ def notebook_namespace():
 
 
 def train(ns, name, seconds, at, lr=None):
-    """Train one GAN as the notebook does; [(seconds, steps, report)] at the `at` times and the end."""
-    import torch
-
-    nb = ns  # the notebook's names
-    nb["gankit"].seed_everything(0)
+    """Train one GAN as the notebook does; ([(seconds, steps, report)] at the `at` times and the end, batch)."""
+    ns["gankit"].seed_everything(0)
     if name == "fully connected GAN":
-        G, D, lr, batch = nb["FCGenerator"](nb["latent_dim"]), nb["FCDiscriminator"](), 1e-3, 128
+        G, D, lr, batch = ns["FCGenerator"](ns["latent_dim"]), ns["FCDiscriminator"](), 1e-3, 128
     else:
-        G, D, batch = nb["DCGANGenerator"](nb["latent_dim"]), nb["DCGANDiscriminator"](), 64
-        G.apply(nb["dcgan_init"])
-        D.apply(nb["dcgan_init"])
-    run = nb["train_gan"](G.to(nb["device"]), D.to(nb["device"]), nb["discriminator_loss"], nb["generator_loss"],
+        G, D, batch = ns["DCGANGenerator"](ns["latent_dim"]), ns["DCGANDiscriminator"](), 64
+        G.apply(ns["dcgan_init"])
+        D.apply(ns["dcgan_init"])
+    run = ns["train_gan"](G.to(ns["device"]), D.to(ns["device"]), ns["discriminator_loss"], ns["generator_loss"],
                           lr=lr, batch_size=batch, seconds=seconds, snapshot_at=at, desc=name)
     points = run["snapshots"] + [(run["seconds"], run["steps"], run["G_ema"])]
-    with torch.no_grad():
-        return [(t, steps, nb["judge_gan"](g)) for t, steps, g in points], batch
+    return [(t, steps, ns["judge_gan"](g)) for t, steps, g in points], batch
 
 
 def main(argv=None):
