@@ -31,6 +31,8 @@ def build_parser():
         p = sub.add_parser(name, parents=[common, limits], help=text)
         p.add_argument("submissions", help="folder of <student_id>/<assignment>/<notebook>.ipynb")
         p.add_argument("--assignment", help="grade only this assignment")
+        p.add_argument("--jobs", type=int, default=1,
+                       help="submissions graded at once, in as many processes (default 1; at most one per CPU core)")
         if name == "grade":
             p.add_argument("--csv", required=True, help="where to write the grades")
     p = sub.add_parser("feedback", parents=[common], help="HTML feedback for autograded submissions")
@@ -67,7 +69,7 @@ def run(args):
         return 0 if ok else 1
     if args.command in ("autograde", "grade"):
         started = time.monotonic()
-        course.autograde(args.submissions, assignment=args.assignment)
+        course.autograde(args.submissions, assignment=args.assignment, jobs=args.jobs)
         if args.command == "grade":
             course.feedback(args.assignment, force=False)
             rows = course.export(args.csv)

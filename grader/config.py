@@ -144,12 +144,17 @@ class ShortTestTracebacks(NbGraderPreprocessor):
         return cell, resources
 
 
+def db_url(work):
+    """The gradebook's URL; with parallel grading, a writer waits up to 60 s for SQLite's lock."""
+    return f"sqlite:///{work}/gradebook.db?timeout=60"
+
+
 def nbgrader_config(work, timeout=None, notebook_timeout=None, max_lines=None, max_output_chars=None):
     """The traitlets Config for a course rooted at the work folder ``work``."""
     pick = lambda value, key: DEFAULTS[key] if value is None else value  # noqa: E731
     c = Config()
     c.CourseDirectory.root = str(work)
-    c.CourseDirectory.db_url = f"sqlite:///{work}/gradebook.db"
+    c.CourseDirectory.db_url = db_url(work)
     c.CourseDirectory.source_directory = "source"
     c.CourseDirectory.release_directory = "release"
     # Exchange folder inside the work folder: the API lists it at start-up; nothing is exchanged.

@@ -1,13 +1,15 @@
 """The grading steps: release, autograde, feedback, export, validate and clean.
 
 Every step drives nbgrader's own converters through ``NbGraderAPI``; this module only moves files
-into nbgrader's layout, runs one nbgrader pass per assignment for the whole class, and records
+into nbgrader's layout, runs one nbgrader pass per assignment for the whole class (or, with
+``jobs``, one per student in that many processes), and records
 what happened to each submission (``work/status.json``) so that the CSV can say it.
 """
 import contextlib
 import csv
 import json
 import logging
+import multiprocessing
 import os
 import pathlib
 import re
@@ -16,6 +18,7 @@ import sys
 import tempfile
 import time
 import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
@@ -23,7 +26,7 @@ from nbgrader.apps.api import NbGraderAPI
 from sqlalchemy.exc import SAWarning
 
 from . import nbformat_tools
-from .config import DEFAULTS, nbgrader_config
+from .config import DEFAULTS, db_url, nbgrader_config
 from .submissions import BAD_ID_CHARS, check_notebook, find_submission, student_folders
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
@@ -311,12 +314,15 @@ class Course:
             return "timeout", "; ".join([message] + notes)
         return "ok", "; ".join(notes)
 
-    def autograde(self, submissions, assignment=None, say=print):
+    def autograde(self, submissions, assignment=None, say=print, jobs=1):
         """Autograde every submission under ``submissions``; returns ``{assignment: {student: record}}``.
 
         One nbgrader pass per assignment covers all students; each notebook runs in its own
-        kernel. Records get ``status``, ``message``, ``seconds``, ``score`` and ``max_score``.
+        kernel. With ``jobs`` > 1, that many processes grade one student at a time each, sharing
+        the gradebook. Records get ``status``, ``message``, ``seconds``, ``score`` and ``max_score``.
         """
+        if jobs < 1:
+            raise GraderError(f"jobs must be at least 1, not {jobs}")
         submissions = pathlib.Path(submissions).resolve()
         if submissions == self.work or self.work in submissions.parents:
             raise GraderError(f"{submissions} is inside the work folder {self.work}, which grading rewrites: "
@@ -337,14 +343,14 @@ class Course:
                 if r["status"] != "queued":
                     say(f"  {s}: {r['message']}")
             if queued:
-                self.autograde_assignment(a, records, len(queued), say)
+                self.autograde_assignment(a, records, len(queued), say, jobs)
             status.setdefault(a, {}).update(records)
         self.save_status(status)
         self.add_scores(staged)
         return staged
 
-    def autograde_assignment(self, a, records, total, say):
-        """One nbgrader autograde pass over every staged student of assignment ``a``."""
+    def autograde_assignment(self, a, records, total, say, jobs=1):
+        """One nbgrader autograde pass over every staged student of assignment ``a`` (or ``jobs`` at once)."""
         done = []
         started = time.monotonic()
 
@@ -360,16 +366,21 @@ class Course:
                 f"({seconds:.1f} s, about {left / 60:.0f} min left)"
                 + (f" {record['message']}" if record["message"] else ""))
 
-        tracker = Tracker(on_done)
-        # Earlier submissions that are not in this batch stay as they are, failed ones included.
-        others = sorted(p.parent.name for p in (self.work / "submitted").glob(f"*/{a}") if p.parent.name not in records)
-        with self.nbgrader(self.work / "logs" / f"autograde_{a}.log", tracker, exclude=others) as api:
-            # force=False: nbgrader grades every staged student (their old output was removed
-            # while staging) and skips the ones graded before and not resubmitted.
-            result = api.autograde(a, "*", force=False, create=True)
-            tracker.finish()
-        if not done and not result.get("success"):
-            raise GraderError(f"nbgrader autograde {a} failed:\n{result.get('error', '')}")
+        queued = [s for s, r in records.items() if r["status"] == "queued"]
+        if jobs > 1 and len(queued) > 1:
+            self.autograde_in_parallel(a, queued, min(jobs, len(queued)), on_done)
+        else:
+            tracker = Tracker(on_done)
+            # Earlier submissions that are not in this batch stay as they are, failed ones included.
+            others = sorted(p.parent.name for p in (self.work / "submitted").glob(f"*/{a}")
+                            if p.parent.name not in records)
+            with self.nbgrader(self.work / "logs" / f"autograde_{a}.log", tracker, exclude=others) as api:
+                # force=False: nbgrader grades every staged student (their old output was removed
+                # while staging) and skips the ones graded before and not resubmitted.
+                result = api.autograde(a, "*", force=False, create=True)
+                tracker.finish()
+            if not done and not result.get("success"):
+                raise GraderError(f"nbgrader autograde {a} failed:\n{result.get('error', '')}")
         for s, r in records.items():
             if r["status"] == "queued":
                 r.update(status="error", message="nbgrader did not process this submission")
@@ -377,9 +388,28 @@ class Course:
         say(f"{a}: autograded {len(done)} submissions in {elapsed:.1f} s "
             f"({elapsed / max(1, len(done)):.1f} s per submission); log: {self.work / 'logs'}")
 
+    def autograde_in_parallel(self, a, students, jobs, on_done):
+        """Autograde ``students`` of ``a`` in ``jobs`` processes, one student per task.
+
+        Each task is an nbgrader pass over one student (log: ``logs/autograde_<a>/<student>.log``);
+        the processes share the gradebook, whose SQLite lock waits up to a minute (``db_url``).
+        """
+        limits = dict(self.limits)
+        # spawn: a fresh interpreter per process, not a fork of one that may hold threads and kernels
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = {pool.submit(autograde_one, self.work, self.solutions, self.course, limits, a, s): s
+                       for s in students}
+            for future in as_completed(futures):
+                try:
+                    student, messages, seconds = future.result()
+                except Exception as exc:  # nbgrader failed outside a notebook, or the process died
+                    student, messages, seconds = futures[future], [("ERROR", f"{type(exc).__name__}: {exc}")], 0.0
+                on_done(student, messages, seconds)
+
     def score(self, a, student):
         """``(score, max_score)`` of one submission from the gradebook (0 when there is none)."""
-        with Gradebook(f"sqlite:///{self.work}/gradebook.db") as gb:
+        with Gradebook(db_url(self.work)) as gb:
             top = gb.find_assignment(a).max_score
             try:
                 return gb.find_submission(a, student).score, top
@@ -423,7 +453,7 @@ class Course:
         if not db.exists():
             raise GraderError(f"no gradebook in {self.work}: autograde first")
         rows = []
-        with Gradebook(f"sqlite:///{db}") as gb:
+        with Gradebook(db_url(self.work)) as gb:
             scores, maxima = {}, {}
             for assignment in gb.assignments:
                 for sub in assignment.submissions:
@@ -507,6 +537,18 @@ class Course:
                     if ".ipynb_checkpoints" not in path.parts and nbformat_tools.clean_file(path):
                         changed.append(path)
         return changed
+
+
+def autograde_one(work, solutions, course, limits, assignment, student):
+    """One student's nbgrader pass, in a worker process: ``(student, messages, seconds)``."""
+    result = []
+    tracker = Tracker(lambda s, messages, seconds: result.append((s, messages, seconds)))
+    started = time.monotonic()
+    grader = Course(work=work, solutions=solutions, course=course, **limits)
+    with grader.nbgrader(grader.work / "logs" / f"autograde_{assignment}" / f"{student}.log", tracker) as api:
+        api.autograde(assignment, student, force=False, create=True)
+        tracker.finish()
+    return result[0] if result else (student, [], time.monotonic() - started)
 
 
 def tampering(submitted, released_path):

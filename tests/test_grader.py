@@ -134,7 +134,9 @@ def toy_class(toy):
     """One ``python -m grader grade`` run over a class of good and bad toy submissions.
 
     Run as an instructor would, in a subprocess whose PATH lacks this Python's ``bin/`` (nbgrader
-    needs ``alembic`` from there), with a 3 s cell timeout and a 4 s notebook budget.
+    needs ``alembic`` from there), with a 3 s cell timeout and a 4 s notebook budget, and with
+    ``--jobs 2``: every case below is graded by the parallel path (the real assignments further
+    down go through the one-pass path), so it must give what one nbgrader pass gives.
     """
     root, course = toy
     sol = read(course.solutions / TOY / f"{TOY}.ipynb")
@@ -171,7 +173,7 @@ def toy_class(toy):
     proc = subprocess.run(
         [sys.executable, "-m", "grader", "grade", str(subs), "--csv", str(grades), "--work", str(work),
          "--solutions", str(course.solutions), "--course", str(course.course),
-         "--timeout", "3", "--notebook-timeout", "4"],
+         "--timeout", "3", "--notebook-timeout", "4", "--jobs", "2"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     with open(grades, newline="", encoding="utf-8") as f:
@@ -331,6 +333,13 @@ def test_submissions_inside_the_work_folder_are_refused(tmp_path):
     (tmp_path / "work" / "submitted" / "alice").mkdir(parents=True)
     with pytest.raises(GraderError, match="inside the work folder"):
         course.autograde(tmp_path / "work" / "submitted")
+
+
+def test_jobs_must_be_positive(tmp_path):
+    write_toy(tmp_path / "solutions")
+    course = Course(work=tmp_path / "work", solutions=tmp_path / "solutions")
+    with pytest.raises(GraderError, match="jobs must be at least 1"):
+        course.autograde(tmp_path, jobs=0)
 
 
 def test_clean_rewrites_notebooks_in_canonical_form(tmp_path):
