@@ -23,6 +23,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+import wrong_answers
 from grader.config import WARNING_PATTERN
 from grader.pipeline import CSV_COLUMNS, Course, GraderError
 
@@ -371,15 +372,6 @@ def test_validate_flags_a_released_notebook_that_scores(tmp_path):
 
 
 # --------------------------------------------------------------------------- the real assignments
-def wrong_answers(assignment):
-    spec = ROOT / "tests" / "wrong_answers" / f"{assignment}.py"
-    if not spec.exists():
-        return []
-    namespace = {}
-    exec(compile(spec.read_text(encoding="utf-8"), str(spec), "exec"), namespace)
-    return namespace["WRONG"]
-
-
 def up_to_last_test(nb):
     """``nb`` without the cells after its last test cell: they cannot change any score."""
     nb = copy.deepcopy(nb)
@@ -415,7 +407,7 @@ def real_runs(tmp_path_factory):
             released = root / "released" / assignment / f"{assignment}.ipynb"
         submit(subs, "solution", assignment, solution)
         submit(subs, "released", assignment, read(released))
-        cases[assignment] = [] if SKIP_WRONG else wrong_answers(assignment)
+        cases[assignment] = [] if SKIP_WRONG else wrong_answers.load(assignment)
         for i, case in enumerate(cases[assignment]):
             wrong = replace_cell(up_to_last_test(solution), case["cell"], case["source"])
             submit(subs, f"wrong{i:02d}", assignment, wrong)

@@ -5,6 +5,7 @@ import re
 import nbformat
 import pytest
 
+import wrong_answers
 from grader.nbformat_tools import canonical_text
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -77,11 +78,16 @@ def test_notebooks_get_data_only_through_data_tools(path):
 def test_wrong_answers_are_listed(path):
     spec = ROOT / "tests" / "wrong_answers" / f"{path.stem}.py"
     assert spec.exists(), f"{spec.relative_to(ROOT)} lists the wrong answers the grader must catch"
-    namespace = {}
-    exec(compile(spec.read_text(), str(spec), "exec"), namespace)
-    wrong = namespace["WRONG"]
+    wrong = wrong_answers.load(path.stem)  # raises if an edit no longer fits the reference cell
     assert len(wrong) >= 2
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nbformat.read(path, as_version=4).cells}
     for case in wrong:
         assert cells[case["cell"]].metadata["nbgrader"].get("solution"), case["name"]
         assert case["source"].strip() != cells[case["cell"]].source.strip(), case["name"]
+
+
+def test_a_wrong_answer_that_no_longer_fits_the_reference_is_reported(tmp_path):
+    (tmp_path / "01_backquery.py").write_text(
+        "WRONG = [dict(name='stale', cell='logit', score=13, edits=[('return y / 0', 'return y')])]\n")
+    with pytest.raises(ValueError, match=r"'stale'.*'logit' 0 times"):
+        wrong_answers.load("01_backquery", folder=tmp_path)
