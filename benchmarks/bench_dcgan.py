@@ -17,15 +17,14 @@ wall time. Full MNIST must be in the cache folder (``GAN_COURSE_DATA_DIR``); the
 which data was used.
 """
 import argparse
-import pathlib
 import platform
 import time
 
 import nbformat
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from benchmarks import ROOT, write_table
+
 NOTEBOOK = ROOT / "solutions" / "05_dcgan" / "05_dcgan.ipynb"
-OUT = ROOT / "benchmarks" / "out"
 CELLS = ["setup", "conv_transpose_output_size", "generator", "discriminator", "dcgan_init", "bce_losses",
          "train_tools", "fc_gan"]
 
@@ -43,9 +42,11 @@ def swap_norm(D, norm):
     """D with each nn.BatchNorm2d(C) replaced: "layer" by nn.GroupNorm(1, C), "none" by nothing."""
     from torch import nn
 
+    if norm == "batch":
+        return D
     for parent in D.modules():
         for key, child in parent.named_children():
-            if isinstance(child, nn.BatchNorm2d) and norm != "batch":
+            if isinstance(child, nn.BatchNorm2d):
                 setattr(parent, key, nn.GroupNorm(1, child.num_features) if norm == "layer" else nn.Identity())
     return D
 
@@ -102,11 +103,7 @@ def main(argv=None):
         ahead = [n for n in names[1:] if runs[n][0][k][2]["distance"] < fc[k][2]["distance"]]
         label = f"{at[k]:g}" if k < len(at) else f"{t:.0f} (end)"
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {', '.join(ahead) or 'no'} |")
-    table = "\n".join(lines)
-    print(table)
-    OUT.mkdir(exist_ok=True)
-    (OUT / "dcgan.md").write_text(table + "\n")
-    print(f"\nwritten to {(OUT / 'dcgan.md').relative_to(ROOT)}")
+    write_table("dcgan.md", "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -21,8 +21,7 @@ import sys
 import tempfile
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-OUT = ROOT / "benchmarks" / "out"
+from benchmarks import ROOT, write_table
 
 
 def make_class(subs, assignment, students):
@@ -79,11 +78,7 @@ def main(argv=None):
              "|---:|---:|---:|---:|"]
     for jobs, (seconds, _) in results.items():
         lines.append(f"| {jobs} | {seconds:.1f} | {seconds / args.students:.2f} | {base / seconds:.2f}x |")
-    table = "\n".join(lines)
-    print(table)
-    OUT.mkdir(exist_ok=True)
-    (OUT / "grading.md").write_text(table + "\n")
-    print(f"\nwritten to {(OUT / 'grading.md').relative_to(ROOT)}")
+    write_table("grading.md", "\n".join(lines))
 
 
 if __name__ == "__main__":

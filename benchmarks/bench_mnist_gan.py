@@ -22,9 +22,9 @@ import platform
 import sys
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from benchmarks import OUT, ROOT
+
 NOTEBOOK = ROOT / "solutions" / "03_mnist_gan" / "03_mnist_gan.ipynb"
-OUT = ROOT / "benchmarks" / "out"
 SAMPLES = 2000  # as many as the notebook judges: the distance depends on the sample size
 
 

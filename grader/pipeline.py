@@ -394,11 +394,10 @@ class Course:
         Each task is an nbgrader pass over one student (log: ``logs/autograde_<a>/<student>.log``);
         the processes share the gradebook, whose SQLite lock waits up to a minute (``db_url``).
         """
-        limits = dict(self.limits)
         # spawn: a fresh interpreter per process, not a fork of one that may hold threads and kernels
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = {pool.submit(autograde_one, self.work, self.solutions, self.course, limits, a, s): s
+            futures = {pool.submit(autograde_one, self.work, self.solutions, self.course, self.limits, a, s): s
                        for s in students}
             for future in as_completed(futures):
                 try:
