@@ -3,14 +3,17 @@
     python -m benchmarks.bench_dcgan                          # 120 s per GAN: about 5 minutes on 2 cores
     python -m benchmarks.bench_dcgan --seconds 60 --dcgan-lr 1e-3 2e-3
     python -m benchmarks.bench_dcgan --d-norm batch layer none   # what D's batch norm costs
+    python -m benchmarks.bench_dcgan --d-norm layer --g-channels 32 64 --seeds 0 1 2
 
 Runs the code of solutions/05_dcgan (its networks, `dcgan_init`, losses and `train_gan`, taken
 from the notebook's cells) and trains each GAN for ``--seconds``, keeping a copy of G_ema at the
 ``--at`` times. Every copy is judged on the notebook's 2,000 noise vectors, so the table gives
-the judge's distance of both GANs at several equal budgets from one run, with the steps each made.
+the judge's distance of every run at several equal budgets, with the steps each made (a row per run).
 It prints a markdown table and writes it to benchmarks/out/dcgan.md. ``--d-norm`` swaps the batch
 norm in D for a layer norm (``nn.GroupNorm(1, C)``) or for nothing, one run each: the notebook's
-DCGAN follows Radford's rule (batch norm), these show what that rule costs on MNIST.
+DCGAN follows Radford's rule (batch norm), these show what that rule costs on MNIST. ``--g-channels``
+sets G's feature maps C (one run each), and ``--seeds`` repeats everything, the fully connected
+GAN included, for each seed: one GAN run is one draw of a noisy process.
 
 Issue 4's target is a lower distance for the DCGAN than for the fully connected GAN at equal
 wall time. Full MNIST must be in the cache folder (``GAN_COURSE_DATA_DIR``); the table says
@@ -51,17 +54,18 @@ def swap_norm(D, norm):
     return D
 
 
-def train(ns, name, seconds, at, lr=None, d_norm="batch"):
+def train(ns, name, seconds, at, seed, lr=None, d_norm="batch", g_channels=None):
     """Train one GAN as the notebook does; ([(seconds, steps, report)] at the `at` times and the end, batch)."""
-    ns["gankit"].seed_everything(0)
+    ns["gankit"].seed_everything(seed)
     if name == "fully connected GAN":
         G, D, lr, batch = ns["FCGenerator"](ns["latent_dim"]), ns["FCDiscriminator"](), 1e-3, 128
     else:
-        G, D, batch = ns["DCGANGenerator"](ns["latent_dim"]), swap_norm(ns["DCGANDiscriminator"](), d_norm), 64
+        G = ns["DCGANGenerator"](ns["latent_dim"], **({"channels": g_channels} if g_channels else {}))
+        D, batch = swap_norm(ns["DCGANDiscriminator"](), d_norm), 64
         G.apply(ns["dcgan_init"])
         D.apply(ns["dcgan_init"])
     run = ns["train_gan"](G.to(ns["device"]), D.to(ns["device"]), ns["discriminator_loss"], ns["generator_loss"],
-                          lr=lr, batch_size=batch, seconds=seconds, snapshot_at=at, desc=name)
+                          lr=lr, batch_size=batch, seconds=seconds, snapshot_at=at, desc=name, seed=seed)
     points = run["snapshots"] + [(run["seconds"], run["steps"], run["G_ema"])]
     return [(t, steps, ns["judge_gan"](g)) for t, steps, g in points], batch
 
@@ -75,34 +79,45 @@ def main(argv=None):
                         help="DCGAN learning rates to train, one run each (default the notebook's 2e-3)")
     parser.add_argument("--d-norm", nargs="+", default=["batch"], choices=["batch", "layer", "none"],
                         help="the normalisation in the DCGAN's D, one run each per learning rate (default batch)")
+    parser.add_argument("--g-channels", type=int, nargs="+", default=[None],
+                        help="feature maps C of the DCGAN's G, one run each (default the notebook's)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="seeds, all runs for each (default 0)")
     args = parser.parse_args(argv)
     at = sorted(t for t in args.at if t < args.seconds)
 
     ns = notebook_namespace()
     import torch
 
-    runs = {"fully connected GAN": train(ns, "fully connected GAN", args.seconds, at)}
-    for lr in args.dcgan_lr:
-        for norm in args.d_norm:
-            label = f"DCGAN, lr {lr:g}" + {"batch": "", "layer": ", layer norm in D", "none": ", no norm in D"}[norm]
-            runs[label] = train(ns, "DCGAN", args.seconds, at, lr=lr, d_norm=norm)
+    runs, fc_of = {}, {}  # label -> (points, batch); label -> the label of the FC run with the same seed
+    for seed in args.seeds:
+        seeded = f", seed {seed}" if len(args.seeds) > 1 else ""
+        fc_label = "fully connected GAN" + seeded
+        runs[fc_label] = train(ns, "fully connected GAN", args.seconds, at, seed)
+        for lr in args.dcgan_lr:
+            for norm in args.d_norm:
+                for channels in args.g_channels:
+                    label = (f"DCGAN, lr {lr:g}" + (f", G {channels} maps" if channels else "")
+                             + {"batch": "", "layer": ", layer norm in D", "none": ", no norm in D"}[norm] + seeded)
+                    runs[label] = train(ns, "DCGAN", args.seconds, at, seed, lr=lr, d_norm=norm, g_channels=channels)
+                    fc_of[label] = fc_label
 
     data = ns["images"]
     lines = [f"# DCGAN against the fully connected GAN at equal wall time ({time.strftime('%Y-%m-%d %H:%M')})", "",
              f"`python -m benchmarks.bench_dcgan --seconds {args.seconds:g} --at {' '.join(f'{t:g}' for t in at)} "
-             f"--dcgan-lr {' '.join(f'{lr:g}' for lr in args.dcgan_lr)} --d-norm {' '.join(args.d_norm)}`", "",
+             f"--dcgan-lr {' '.join(f'{lr:g}' for lr in args.dcgan_lr)} --d-norm {' '.join(args.d_norm)}"
+             + (f" --g-channels {' '.join(map(str, args.g_channels))}" if args.g_channels != [None] else "")
+             + f" --seeds {' '.join(map(str, args.seeds))}`", "",
              f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} torch threads, "
              f"{len(data):,} training images, judge distance on {len(ns['judge_z']):,} samples of G_ema "
              "(lower is better); steps in brackets.", ""]
-    names = list(runs)
-    lines.append("| seconds | " + " | ".join(f"{n} (batch {runs[n][1]})" for n in names) + " | DCGAN ahead |")
-    lines.append("|---:|" + "---:|" * len(names) + "---|")
-    fc = runs[names[0]][0]
-    for k, (t, _, _) in enumerate(fc):
-        cells = [f"{runs[n][0][k][2]['distance']:.1f} ({runs[n][0][k][1]:,})" for n in names]
-        ahead = [n for n in names[1:] if runs[n][0][k][2]["distance"] < fc[k][2]["distance"]]
-        label = f"{at[k]:g}" if k < len(at) else f"{t:.0f} (end)"
-        lines.append(f"| {label} | " + " | ".join(cells) + f" | {', '.join(ahead) or 'no'} |")
+    times = [f"{t:g} s" for t in at] + [f"{args.seconds:g} s (end)"]
+    lines.append("| run | batch | " + " | ".join(times) + " | DCGAN ahead of the FC GAN (same seed) at |")
+    lines.append("|---|---:|" + "---:|" * len(times) + "---|")
+    for name, (points, batch) in runs.items():
+        cells = [f"{report['distance']:.1f} ({steps:,})" for _, steps, report in points]
+        ahead = ([times[k] for k, (_, _, report) in enumerate(points)
+                  if report["distance"] < runs[fc_of[name]][0][k][2]["distance"]] if name in fc_of else ["-"])
+        lines.append(f"| {name} | {batch} | " + " | ".join(cells) + f" | {', '.join(ahead) or 'never'} |")
     write_table("dcgan.md", "\n".join(lines))
 
 
