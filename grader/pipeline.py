@@ -5,6 +5,7 @@ into nbgrader's layout, runs one nbgrader pass per assignment for the whole clas
 ``jobs``, one per student in that many processes), and records
 what happened to each submission (``work/status.json``) so that the CSV can say it.
 """
+import ast
 import contextlib
 import csv
 import json
@@ -271,7 +272,9 @@ class Course:
             notes = [f"graded {path.name} as {s}.ipynb" for s, path in notebooks.items() if path.name != f"{s}.ipynb"]
             notes += [f"no {s}.ipynb submitted (scored 0)" for s in stems if s not in notebooks]
             for s, path in notebooks.items():
-                notes += tampering(nbformat.read(str(path), as_version=4), self.work / "release" / a / f"{s}.ipynb")
+                submitted = nbformat.read(str(path), as_version=4)
+                released = nbformat.read(str(self.work / "release" / a / f"{s}.ipynb"), as_version=4)
+                notes += tampering(submitted, released) + rebound_helpers(submitted, released)
             record["message"] = "; ".join(notes)
             dest = self.work / "submitted" / student / a
             if folder is not None:
@@ -550,13 +553,12 @@ def autograde_one(work, solutions, course, limits, assignment, student):
     return result[0] if result else (student, [], time.monotonic() - started)
 
 
-def tampering(submitted, released_path):
+def tampering(submitted, released):
     """Notes on locked cells of the released notebook that the student deleted or edited.
 
     While autograding nbgrader reverts edits to locked cells and puts back deleted test cells
     (OverwriteCells); the notes only say it happened.
     """
-    released = nbformat.read(str(released_path), as_version=4)
     by_id = {}
     for cell in submitted.cells:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
@@ -577,3 +579,69 @@ def tampering(submitted, released_path):
             notes.append(f"edited {kind} {meta['grade_id']} restored")
     return notes
 
+
+def _tree(source):
+    """The AST of a cell's code (IPython magics turned into Python first), or None if it does not parse."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        return ast.parse(TransformerManager().transform_cell(source))
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _imports(tree):
+    """{name: what it is imported as} for the import statements of an AST."""
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                origin = f"{getattr(node, 'module', None)}:{alias.name}"
+                found[alias.asname or alias.name.split(".")[0]] = origin
+    return found
+
+
+def rebound_helpers(submitted, released):
+    """Notes on answer cells that rebind a helper the test cells use (``expect = lambda *a: None``).
+
+    The helpers are the names that locked cells import or define and that test cells read. An
+    answer cell that assigns, defines, deletes or imports one of them from elsewhere (or sets it as
+    an attribute, ``checks.expect = ...``) can make the tests pass without the work: nbgrader
+    grades what the tests say, so the note asks for a look by hand.
+    """
+    meta = [(c, c.metadata.get("nbgrader", {})) for c in released.cells if c.cell_type == "code"]
+    helpers, used = {}, set()
+    for cell, m in meta:
+        tree = _tree(cell.source) if m.get("locked") else None
+        if tree is None:
+            continue
+        if m.get("grade"):
+            used |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        else:
+            helpers.update(_imports(tree))
+            helpers.update({n.name: "def" for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))})
+    helpers = {name: origin for name, origin in helpers.items() if name in used}
+    answers = {m["grade_id"] for _, m in meta if m.get("solution")}
+    notes = []
+    for cell in submitted.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        tree = _tree(cell.get("source", "")) if grade_id in answers and cell.get("cell_type") == "code" else None
+        if tree is None:
+            continue
+        bound = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store)}
+        bound |= {name for n in ast.walk(tree) if isinstance(n, ast.Global) for name in n.names}
+        bound |= {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value in helpers}  # globals()["expect"]
+        bound |= {name for name, origin in _imports(tree).items() if origin != helpers.get(name)}
+        todo = list(tree.body)  # the cell's own names, not the local ones of its functions
+        while todo:
+            node = todo.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bound.add(node.name)
+                todo += node.decorator_list
+            elif not isinstance(node, ast.Lambda):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                    bound.add(node.id)
+                todo += ast.iter_child_nodes(node)
+        for name in sorted(bound & set(helpers)):
+            notes.append(f"cell {grade_id} rebinds {name}, which the tests use: check by hand")
+    return notes

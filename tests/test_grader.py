@@ -56,10 +56,10 @@ def write_toy(solutions, name=TOY, extra_cells=()):
     """A source notebook: square (tested for 2 points, one hidden check) and cube (1 point)."""
     cells = [
         new_markdown_cell("# Toy assignment (3 points)", metadata=nbgrader_meta("intro", "locked")),
-        new_code_cell("import math", metadata=nbgrader_meta("setup", "locked")),
+        new_code_cell("import math\nfrom operator import eq", metadata=nbgrader_meta("setup", "locked")),
         new_code_cell("def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION",
                       metadata=nbgrader_meta("square", "solution")),
-        new_code_cell("assert square(3) == 9, 'square(3) should be 9'\n"
+        new_code_cell("assert eq(square(3), 9), 'square(3) should be 9'\n"
                       "### BEGIN HIDDEN TESTS\nassert square(-2) == 4, 'hidden: square(-2)'\n### END HIDDEN TESTS",
                       metadata=nbgrader_meta("test_square", "test", 2)),
         new_code_cell("def cube(x):\n    ### BEGIN SOLUTION\n    return x ** 3\n    ### END SOLUTION",
@@ -162,6 +162,7 @@ def toy_class(toy):
     submit(subs, "deleted_pair", TOY, without_cell(without_cell(sol, "square"), "test_square"))
     submit(subs, "deleted_bad", TOY, without_cell(replace_cell(rel, "square", BAD_SQUARE), "test_square"))
     submit(subs, "edited_bad", TOY, replace_cell(replace_cell(rel, "square", BAD_SQUARE), "test_square", "pass"))
+    submit(subs, "rebinds", TOY, replace_cell(rel, "square", BAD_SQUARE + "\neq = lambda a, b: True"))
     (subs / "broken" / TOY).mkdir(parents=True)
     (subs / "broken" / TOY / f"{TOY}.ipynb").write_text('{"cells": [', encoding="utf-8")
     (subs / "empty" / TOY).mkdir(parents=True)
@@ -199,7 +200,7 @@ def test_release_is_canonical_and_deterministic(toy, tmp_path):
 
 def test_grade_prints_progress_and_speed(toy_class):
     out = toy_class["stdout"]
-    assert "[1/14]" in out and "[14/14]" in out and "s per submission" in out
+    assert "[1/15]" in out and "[15/15]" in out and "s per submission" in out
     assert f"wrote {toy_class['csv']}" in out
 
 
@@ -268,6 +269,13 @@ def test_dying_kernel(toy_class):
 def test_deleted_or_edited_test_cells_are_restored(toy_class, student, score, note):
     row = toy_class["rows"][student]
     assert row["status"] == "ok" and float(row["score"]) == score and note in row["message"]
+
+
+def test_an_answer_that_rebinds_a_helper_of_the_tests_is_flagged(toy_class):
+    row = toy_class["rows"]["rebinds"]  # eq = lambda a, b: True: the visible test passes, the hidden one not
+    assert row["status"] == "ok" and float(row["score"]) == 0.0
+    assert "cell square rebinds eq, which the tests use: check by hand" in row["message"]
+    assert "rebinds" not in toy_class["rows"]["good"]["message"]
 
 
 def test_broken_json_and_missing_notebooks(toy_class):
