@@ -4,6 +4,7 @@
     python -m benchmarks.bench_dcgan --seconds 60 --dcgan-lr 1e-3 2e-3
     python -m benchmarks.bench_dcgan --d-norm batch layer none   # what D's batch norm costs
     python -m benchmarks.bench_dcgan --d-norm layer --g-channels 32 64 --seeds 0 1 2
+    python -m benchmarks.bench_dcgan --adam-betas 0 0.9          # Adam without momentum, for every GAN
 
 Runs the code of solutions/05_dcgan (its networks, `dcgan_init`, losses and `train_gan`, taken
 from the notebook's cells) and trains each GAN for ``--seconds``, keeping a copy of G_ema at the
@@ -54,7 +55,7 @@ def swap_norm(D, norm):
     return D
 
 
-def train(ns, name, seconds, at, seed, lr=None, d_norm="batch", g_channels=None):
+def train(ns, name, seconds, at, seed, lr=None, d_norm="batch", g_channels=None, betas=(0.5, 0.999)):
     """Train one GAN as the notebook does; ([(seconds, steps, report)] at the `at` times and the end, batch)."""
     ns["gankit"].seed_everything(seed)
     if name == "fully connected GAN":
@@ -65,7 +66,8 @@ def train(ns, name, seconds, at, seed, lr=None, d_norm="batch", g_channels=None)
         G.apply(ns["dcgan_init"])
         D.apply(ns["dcgan_init"])
     run = ns["train_gan"](G.to(ns["device"]), D.to(ns["device"]), ns["discriminator_loss"], ns["generator_loss"],
-                          lr=lr, batch_size=batch, seconds=seconds, snapshot_at=at, desc=name, seed=seed)
+                          lr=lr, batch_size=batch, seconds=seconds, snapshot_at=at, desc=name, seed=seed,
+                          betas=tuple(betas))
     points = run["snapshots"] + [(run["seconds"], run["steps"], run["G_ema"])]
     return [(t, steps, ns["judge_gan"](g)) for t, steps, g in points], batch
 
@@ -82,6 +84,8 @@ def main(argv=None):
     parser.add_argument("--g-channels", type=int, nargs="+", default=[None],
                         help="feature maps C of the DCGAN's G, one run each (default the notebook's)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="seeds, all runs for each (default 0)")
+    parser.add_argument("--adam-betas", type=float, nargs=2, default=[0.5, 0.999], metavar=("BETA1", "BETA2"),
+                        help="Adam's betas for every run, the FC GAN's too (default the notebook's 0.5 0.999)")
     args = parser.parse_args(argv)
     at = sorted(t for t in args.at if t < args.seconds)
 
@@ -92,13 +96,14 @@ def main(argv=None):
     for seed in args.seeds:
         seeded = f", seed {seed}" if len(args.seeds) > 1 else ""
         fc_label = "fully connected GAN" + seeded
-        runs[fc_label] = train(ns, "fully connected GAN", args.seconds, at, seed)
+        runs[fc_label] = train(ns, "fully connected GAN", args.seconds, at, seed, betas=args.adam_betas)
         for lr in args.dcgan_lr:
             for norm in args.d_norm:
                 for channels in args.g_channels:
                     label = (f"DCGAN, lr {lr:g}" + (f", G {channels} maps" if channels else "")
                              + {"batch": "", "layer": ", layer norm in D", "none": ", no norm in D"}[norm] + seeded)
-                    runs[label] = train(ns, "DCGAN", args.seconds, at, seed, lr=lr, d_norm=norm, g_channels=channels)
+                    runs[label] = train(ns, "DCGAN", args.seconds, at, seed, lr=lr, d_norm=norm, g_channels=channels,
+                                                betas=args.adam_betas)
                     fc_of[label] = fc_label
 
     data = ns["images"]
@@ -106,7 +111,8 @@ def main(argv=None):
              f"`python -m benchmarks.bench_dcgan --seconds {args.seconds:g} --at {' '.join(f'{t:g}' for t in at)} "
              f"--dcgan-lr {' '.join(f'{lr:g}' for lr in args.dcgan_lr)} --d-norm {' '.join(args.d_norm)}"
              + (f" --g-channels {' '.join(map(str, args.g_channels))}" if args.g_channels != [None] else "")
-             + f" --seeds {' '.join(map(str, args.seeds))}`", "",
+             + f" --seeds {' '.join(map(str, args.seeds))} --adam-betas {args.adam_betas[0]:g} {args.adam_betas[1]:g}`",
+             "",
              f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} torch threads, "
              f"{len(data):,} training images, judge distance on {len(ns['judge_z']):,} samples of G_ema "
              "(lower is better); steps in brackets.", ""]
