@@ -66,8 +66,7 @@ def train(ns, name, seconds, at, seed, lr=None, d_norm="batch", g_channels=None,
         G.apply(ns["dcgan_init"])
         D.apply(ns["dcgan_init"])
     run = ns["train_gan"](G.to(ns["device"]), D.to(ns["device"]), ns["discriminator_loss"], ns["generator_loss"],
-                          lr=lr, batch_size=batch, seconds=seconds, snapshot_at=at, desc=name, seed=seed,
-                          betas=tuple(betas))
+                          lr=lr, batch_size=batch, seconds=seconds, snapshot_at=at, desc=name, seed=seed, betas=betas)
     points = run["snapshots"] + [(run["seconds"], run["steps"], run["G_ema"])]
     return [(t, steps, ns["judge_gan"](g)) for t, steps, g in points], batch
 
@@ -87,6 +86,7 @@ def main(argv=None):
     parser.add_argument("--adam-betas", type=float, nargs=2, default=[0.5, 0.999], metavar=("BETA1", "BETA2"),
                         help="Adam's betas for every run, the FC GAN's too (default the notebook's 0.5 0.999)")
     args = parser.parse_args(argv)
+    args.adam_betas = tuple(args.adam_betas)
     at = sorted(t for t in args.at if t < args.seconds)
 
     ns = notebook_namespace()
@@ -102,8 +102,8 @@ def main(argv=None):
                 for channels in args.g_channels:
                     label = (f"DCGAN, lr {lr:g}" + (f", G {channels} maps" if channels else "")
                              + {"batch": "", "layer": ", layer norm in D", "none": ", no norm in D"}[norm] + seeded)
-                    runs[label] = train(ns, "DCGAN", args.seconds, at, seed, lr=lr, d_norm=norm, g_channels=channels,
-                                                betas=args.adam_betas)
+                    runs[label] = train(ns, "DCGAN", args.seconds, at, seed, lr=lr, d_norm=norm,
+                                        g_channels=channels, betas=args.adam_betas)
                     fc_of[label] = fc_label
 
     data = ns["images"]

@@ -630,7 +630,8 @@ def rebound_helpers(submitted, released):
             continue
         bound = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store)}
         bound |= {name for n in ast.walk(tree) if isinstance(n, ast.Global) for name in n.names}
-        bound |= {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value in helpers}  # globals()["expect"]
+        # a string naming a helper, as in globals()["expect"] = ... or setattr(module, "expect", ...)
+        bound |= {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value in helpers}
         bound |= {name for name, origin in _imports(tree).items() if origin != helpers.get(name)}
         todo = list(tree.body)  # the cell's own names, not the local ones of its functions
         while todo:

@@ -462,8 +462,6 @@ def test_wrong_answers_get_their_score(real_runs, assignment):
     if not cases:
         pytest.skip(f"no tests/wrong_answers/{assignment}.py")
     students = [f"wrong{i:02d}" for i in range(len(cases))]
-    got = {case["name"]: records[s]["score"] for case, s in zip(cases, students)}
-    want = {case["name"]: float(case["score"]) for case in cases}
-    wrong = {case["name"]: {k: records[s][k] for k in ("score", "status", "message")}
-             for case, s in zip(cases, students) if got[case["name"]] != want[case["name"]]}
+    wrong = {case["name"]: {"want": float(case["score"]), **{k: records[s][k] for k in ("score", "status", "message")}}
+             for case, s in zip(cases, students) if records[s]["score"] != float(case["score"])}
     assert not wrong, wrong
