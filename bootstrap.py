@@ -83,7 +83,7 @@ def main(argv=None):
     if args.action == "test":
         return run([PYTHON, "-m", "pytest", *args.rest], env=venv_env(MPLBACKEND="Agg"))
     fast = {"GAN_COURSE_FAST": "1"} if args.fast else {}
-    return run([PYTHON, "-m", "benchmarks.run_notebooks", *args.rest], env=venv_env(**fast))
+    return run([PYTHON, "-m", "tools.run_notebooks", *args.rest], env=venv_env(**fast))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
     python -m benchmarks.bench_mnist_gan                 # full mode: about 10 minutes on 2 cores
     python -m benchmarks.bench_mnist_gan --seconds 60    # skip the notebook, baseline only
 
-1. Runs solutions/03_mnist_gan in full mode (``benchmarks.run_notebooks.run_one``) and reads its
+1. Runs solutions/03_mnist_gan in full mode (``tools.run_notebooks.run_one``) and reads its
    ``summary``: training seconds, coverage, distance and confidence of 2,000 samples.
 2. Trains the baseline (:mod:`benchmarks.seed000_baseline`) for the notebook's training seconds,
    on the same images, and judges 2,000 samples from a fixed z the same way.
@@ -29,7 +29,7 @@ SAMPLES = 2000  # as many as the notebook judges: the distance depends on the sa
 
 
 def run_notebook(out_dir, timeout):
-    from benchmarks.run_notebooks import run_one
+    from tools.run_notebooks import run_one
 
     print(f"running {NOTEBOOK.relative_to(ROOT)} in full mode ...", flush=True)
     row = run_one(NOTEBOOK, out_dir, timeout)

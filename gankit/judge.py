@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 WEIGHTS = Path(__file__).resolve().parent / "weights" / "judge.pt"
-TRAIN_COMMAND = "python -m benchmarks.train_judge"
+TRAIN_COMMAND = "python -m tools.train_judge"
 
 _cache = {}
 

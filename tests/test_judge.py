@@ -10,7 +10,7 @@ import matplotlib
 import pytest
 import torch
 
-from benchmarks import train_judge
+from tools import train_judge
 from gankit import judge as judge_module
 from gankit.data import mnist_tensors
 from gankit.judge import Judge, load_judge
@@ -70,16 +70,16 @@ def test_gradients_reach_the_input_but_not_the_judge(judge, digits):
 
 
 def test_missing_weights_say_how_to_make_them(tmp_path, monkeypatch):
-    with pytest.raises(FileNotFoundError, match="python -m benchmarks.train_judge"):
+    with pytest.raises(FileNotFoundError, match="python -m tools.train_judge"):
         load_judge("cpu", path=tmp_path / "judge.pt")
     broken = tmp_path / "broken.pt"
     broken.write_bytes(b"not a state dict")
-    with pytest.raises(RuntimeError, match="python -m benchmarks.train_judge"):
+    with pytest.raises(RuntimeError, match="python -m tools.train_judge"):
         load_judge("cpu", path=broken)
     # The shipped file, when it is missing: the cache is bypassed for a device not loaded yet.
     monkeypatch.setattr(judge_module, "WEIGHTS", tmp_path / "gone.pt")
     monkeypatch.setattr(judge_module, "_cache", {})
-    with pytest.raises(FileNotFoundError, match="python -m benchmarks.train_judge"):
+    with pytest.raises(FileNotFoundError, match="python -m tools.train_judge"):
         load_judge("cpu")
 
 

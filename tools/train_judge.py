@@ -1,7 +1,7 @@
 """Train the judge (gankit.judge.Judge) on the full MNIST training set and save its weights.
 
-    python -m benchmarks.train_judge             # writes gankit/weights/judge.pt and its notes
-    python -m benchmarks.train_judge --dry-run   # a few steps on a few hundred images, saves nothing
+    python -m tools.train_judge             # writes gankit/weights/judge.pt and its notes
+    python -m tools.train_judge --dry-run   # a few steps on a few hundred images, saves nothing
 
 Needs the full MNIST in the cache folder (``python -m data_tools fetch mnist``); with only the
 5,000 offline images it stops unless ``--allow-small`` is given. Seeded: on one machine the same
@@ -148,7 +148,7 @@ def main(argv=None):
     args.out.parent.mkdir(parents=True, exist_ok=True)
     torch.save(judge.state_dict(), args.out)
     blob = args.out.read_bytes()
-    command = "python -m benchmarks.train_judge" + "".join(
+    command = "python -m tools.train_judge" + "".join(
         " " + shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
     write_notes(args.out, {
         "test_accuracy": round(accuracy, 4),

@@ -29,8 +29,8 @@ the end in every case. Prints PASS/FAIL lines; exit code 1 on failure. Screensho
 Needs playwright (Python) and a chromium; neither is a dependency of the course. For example:
 
     python3 -m venv /tmp/pw && /tmp/pw/bin/pip install playwright
-    /tmp/pw/bin/python benchmarks/check_explorer.py                 # from the repository root
-    /tmp/pw/bin/python benchmarks/check_explorer.py --chromium /usr/bin/chromium --headed
+    /tmp/pw/bin/python tools/check_explorer.py                 # from the repository root
+    /tmp/pw/bin/python tools/check_explorer.py --chromium /usr/bin/chromium --headed
 
 The driving process uses the standard library and playwright only; torch, ipywidgets and
 JupyterLab come from the project's venv (``--venv``, default ``.venv``).
@@ -57,7 +57,7 @@ SAMPLES = 8  # images the digit chooser shows
 
 # The notebook a student would write: tiny untrained generators, the explorer and the digit chooser.
 CELLS = [
-    ("markdown", "# Latent explorer check\nWritten by `benchmarks/check_explorer.py`."),
+    ("markdown", "# Latent explorer check\nWritten by `tools/check_explorer.py`."),
     ("code", "import torch\n"
              "from gankit.explorer import explore\n"
              "\n"

@@ -1,8 +1,8 @@
 """Execute the reference notebooks headless, time them and collect their ``summary`` dicts.
 
-    python -m benchmarks.run_notebooks                 # every notebook in solutions/, full mode
-    GAN_COURSE_FAST=1 python -m benchmarks.run_notebooks 01 02
-    python -m benchmarks.run_notebooks --out work/run  # where executed copies and figures go
+    python -m tools.run_notebooks                 # every notebook in solutions/, full mode
+    GAN_COURSE_FAST=1 python -m tools.run_notebooks 01 02
+    python -m tools.run_notebooks --out work/run  # where executed copies and figures go
 
 Each notebook ends by defining ``summary`` (its key numbers); a last cell is appended that prints
 it as JSON. Executed notebooks and every figure (PNG) are written to the output folder so the
