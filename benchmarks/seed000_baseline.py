@@ -79,11 +79,13 @@ class Discriminator(nn.Module):
 
 
 def mnist_minus1_1(limit=None):
-    """Real MNIST training images in [-1, 1], float32 (N, 1, 28, 28), through data_tools."""
-    import data_tools
+    """Real MNIST training images in [-1, 1], float32 (N, 1, 28, 28), through data_tools.
 
-    images, _ = data_tools.load_mnist("train", limit=limit)
-    return images.float().div(255).sub(0.5).div(0.5).unsqueeze(1)
+    The post's ``transforms.Normalize(0.5, 0.5)`` on [0, 1] pixels is the same map as the course's.
+    """
+    from gankit import mnist_tensors
+
+    return mnist_tensors("train", limit=limit)[0]
 
 
 def train_baseline(seconds, images=None, n_samples=2000, seed=0, sample_seed=1, device="cpu",

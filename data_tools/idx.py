@@ -1,4 +1,4 @@
-"""Read and write the IDX format of the MNIST files (unsigned bytes only).
+"""Read the IDX format of the MNIST files (unsigned bytes only).
 
 An IDX file is: two zero bytes, a type byte (0x08 = unsigned byte), the number of dimensions,
 each dimension as a big-endian 32-bit integer, then the values in C order.
@@ -36,20 +36,3 @@ def parse_idx(buf):
     if count == 0:
         return torch.zeros(shape, dtype=torch.uint8)
     return torch.frombuffer(buf, dtype=torch.uint8, offset=start, count=count).view(shape)
-
-
-def idx_bytes(array):
-    """The IDX file for a uint8 array or tensor of any shape, as bytes."""
-    import numpy as np
-
-    arr = np.ascontiguousarray(np.asarray(array))
-    if arr.dtype != np.uint8:
-        raise TypeError(f"IDX writing supports uint8 only, got {arr.dtype}")
-    header = bytes([0, 0, UBYTE, arr.ndim]) + struct.pack(f">{arr.ndim}I", *arr.shape)
-    return header + arr.tobytes()
-
-
-def write_idx(path, array):
-    """Write a uint8 array or tensor to ``path`` as an IDX file."""
-    with open(path, "wb") as f:
-        f.write(idx_bytes(array))

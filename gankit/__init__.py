@@ -1,25 +1,33 @@
 """Plumbing for the GAN course notebooks: device, seeding, the fast/full switch, plots, progress,
-and the judge that measures generated digits.
+MNIST in [-1, 1], the judge that measures generated digits, and the widgets.
 
 The lessons live in the notebooks; this package only saves them from repeating set-up code.
+Notebooks ``import gankit`` and call everything as ``gankit.<name>``; only the test helpers are
+imported by name (``from gankit.checks import expect, ...``).
 """
+import importlib
+
 from .config import FAST, fast_mode, get_device, seed_everything, show_versions, sized, versions
 from .plots import image_grid, plot_history, show_grid
 from .progress import History, progress
 
+# imported on first use: the judge, its metrics and the widgets cost time that early notebooks
+# do not need to spend
+_LAZY = {
+    "mnist_tensors": "data", "scale_images": "data",
+    "load_judge": "judge",
+    "judge_report": "metrics", "show_report": "metrics", "plot_histogram": "metrics",
+    "class_fractions": "metrics", "class_coverage": "metrics", "frechet_distance": "metrics",
+    "explore": "explorer", "choose_digit": "explorer",
+}
+
 __all__ = [
     "FAST", "fast_mode", "get_device", "seed_everything", "show_versions", "sized", "versions",
-    "image_grid", "plot_history", "show_grid", "History", "progress",
-    "load_judge", "judge_report", "show_report", "plot_histogram",
+    "image_grid", "plot_history", "show_grid", "History", "progress", *_LAZY,
 ]
 
 
 def __getattr__(name):
-    # The judge and its metrics are imported on first use: most notebooks before 03 never need them.
-    if name == "load_judge":
-        from .judge import load_judge
-        return load_judge
-    if name in ("judge_report", "show_report", "plot_histogram"):
-        from . import metrics
-        return getattr(metrics, name)
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'gankit' has no attribute {name!r}")

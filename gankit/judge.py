@@ -14,15 +14,12 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from .data import scale_images
+
 WEIGHTS = Path(__file__).resolve().parent / "weights" / "judge.pt"
 TRAIN_COMMAND = "python -m tools.train_judge"
 
 _cache = {}
-
-
-def to_judge_range(images):
-    """uint8 images with values 0-255 as float32 in [-1, 1], the judge's input range."""
-    return images.float().div(255).mul(2).sub(1)
 
 
 class Judge(nn.Module):
@@ -53,7 +50,7 @@ class Judge(nn.Module):
         x = torch.as_tensor(x)
         shape = tuple(x.shape)
         if x.dtype == torch.uint8:
-            x = to_judge_range(x)
+            x = scale_images(x)
         if x.dim() == 2 and shape[1] == 784:
             x = x.reshape(-1, 1, 28, 28)
         elif x.dim() == 3 and shape[1:] == (28, 28):

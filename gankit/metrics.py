@@ -1,6 +1,6 @@
 """How good and how varied are generated digits? Numbers from the judge (:mod:`gankit.judge`).
 
-- :func:`class_histogram` and :func:`coverage`: which digits a generator draws; a collapsed
+- :func:`class_fractions` and :func:`class_coverage`: which digits a generator draws; a collapsed
   generator covers one or two classes, a healthy one all ten, about 10% each.
 - :func:`mean_confidence`: how sure the judge is; scribbles get low confidence.
 - :func:`frechet_distance`: how far the judge's features of the samples are from those of real
@@ -20,8 +20,9 @@ REFERENCE_SIZE = 2000
 _reference_features = weakref.WeakKeyDictionary()  # judge -> features of the reference images
 
 
-def class_histogram(preds, num_classes=10):
-    """The fraction of samples in each class: float tensor (num_classes,) summing to 1.
+def class_fractions(preds, num_classes=10):
+    """The fraction of samples in each class: float tensor (num_classes,) summing to 1, on the
+    device of ``preds``.
 
     preds: predicted classes, int tensor (N,); a 2-D tensor of scores or probabilities
     (N, num_classes) is reduced with argmax first. An empty batch gives all zeros.
@@ -29,17 +30,18 @@ def class_histogram(preds, num_classes=10):
     preds = torch.as_tensor(preds)
     if preds.dim() == 2:
         preds = preds.argmax(dim=1)
-    counts = torch.bincount(preds.reshape(-1).long().cpu(), minlength=num_classes)[:num_classes]
+    classes = torch.arange(num_classes, device=preds.device)
+    counts = (preds.reshape(-1, 1) == classes).sum(dim=0)  # (num_classes,)
     return counts.float() / max(len(preds), 1)
 
 
-def coverage(preds, threshold=0.02, num_classes=10):
+def class_coverage(preds, threshold=0.02, num_classes=10):
     """How many classes make up at least ``threshold`` of the samples (an int, 0 to num_classes).
 
     With the default 2%, a class seen once in 1,000 samples does not count: a generator that
     covers it only by accident has still collapsed.
     """
-    return int((class_histogram(preds, num_classes) >= threshold).sum())
+    return int((class_fractions(preds, num_classes) >= threshold).sum())
 
 
 def mean_confidence(probs):
@@ -124,8 +126,8 @@ def judge_report(images, real=None, judge=None, batch_size=500):
     judge: the classifier (default :func:`load_judge`); it needs ``features(x)`` and ``x -> logits``.
 
     Returns a dict: ``n`` (samples), ``coverage`` (classes with at least 2% of the samples),
-    ``histogram`` (10 fractions), ``confidence`` (mean top probability), ``distance`` (Frechet
-    distance of the judge's features to the real set; None when there is no real MNIST) and
+    ``fractions`` (the share of each of the 10 digits), ``confidence`` (mean top probability),
+    ``distance`` (Frechet distance of the judge's features to the real set; None when there is no real MNIST) and
     ``reference`` (what the distance was measured against). The distance grows with fewer
     samples, so compare reports made with the same numbers of images.
     """
@@ -142,8 +144,8 @@ def judge_report(images, real=None, judge=None, batch_size=500):
     preds = probs.argmax(dim=1)
     return {
         "n": len(preds),
-        "coverage": coverage(preds),
-        "histogram": class_histogram(preds).tolist(),
+        "coverage": class_coverage(preds),
+        "fractions": class_fractions(preds).tolist(),
         "confidence": mean_confidence(probs),
         "distance": frechet_distance(feats, ref) if ref is not None else None,
         "reference": where,
@@ -158,14 +160,14 @@ def show_report(report, title=None):
     print(f"  confidence  {report['confidence']:.3f} (mean top probability)")
     print(f"  distance    {distance} (Frechet, to {report['reference']})")
     print("  digit   " + "".join(f"{d:>6d}" for d in range(10)))
-    print("  share % " + "".join(f"{100 * h:6.1f}" for h in report["histogram"]))
+    print("  share % " + "".join(f"{100 * h:6.1f}" for h in report["fractions"]))
 
 
 def plot_histogram(report, ax=None, title=None):
     """Bar plot of a report's class shares (or of 10 fractions) with the uniform 10% line."""
     import matplotlib.pyplot as plt
 
-    hist = report["histogram"] if isinstance(report, dict) else [float(h) for h in report]
+    hist = report["fractions"] if isinstance(report, dict) else [float(h) for h in report]
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 2.5))
     ax.bar(range(len(hist)), [100 * h for h in hist], color="tab:blue")

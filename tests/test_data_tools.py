@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import stat
+import struct
 import subprocess
 import sys
 import threading
@@ -25,11 +26,18 @@ import torch
 
 import data_tools
 from data_tools import DataError, cache, registry
-from data_tools.idx import idx_bytes, parse_idx
+from data_tools.idx import UBYTE, parse_idx
 
 REPO = Path(__file__).resolve().parents[1]
 SIZES = {"train": 12, "test": 5}
 PREFIX = {"train": "train", "test": "t10k"}
+
+
+def idx_bytes(array):
+    """The IDX file (MNIST's format) for a uint8 array of any shape, as bytes."""
+    arr = np.ascontiguousarray(np.asarray(array))
+    assert arr.dtype == np.uint8
+    return bytes([0, 0, UBYTE, arr.ndim]) + struct.pack(f">{arr.ndim}I", *arr.shape) + arr.tobytes()
 
 
 @pytest.fixture(autouse=True)

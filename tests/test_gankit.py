@@ -174,18 +174,15 @@ def test_count_parameters():
     assert checks.count_parameters(net) == 4 * 3 + 3 + 3 + 1
 
 
-def test_mnist_tensors_and_loader_scale_into_minus_one_one():
-    from gankit.data import mnist_loader, mnist_tensors
+def test_mnist_tensors_scale_into_minus_one_one():
+    from gankit.data import mnist_tensors, scale_images
 
     x, y = mnist_tensors("train", limit=200)
     assert x.shape == (200, 1, 28, 28) and x.dtype == torch.float32 and y.shape == (200,)
     assert x.min() == -1.0 and x.max() == 1.0
     flat, _ = mnist_tensors("test", limit=10, flat=True)
     assert flat.shape == (10, 784)
-    loader = mnist_loader(batch_size=64, limit=200, flat=True)
-    batches = list(loader)
-    assert len(loader) == len(batches) == 3 and batches[0].shape == (64, 784)
-    again = next(iter(mnist_loader(batch_size=64, limit=200, flat=True)))
-    assert torch.equal(batches[0], again), "same seed, same shuffle order"
-    images, labels = next(iter(mnist_loader(batch_size=32, limit=200, with_labels=True)))
-    assert images.shape == (32, 1, 28, 28) and labels.shape == (32,)
+    pixels = torch.tensor([0, 51, 255], dtype=torch.uint8)
+    assert scale_images(pixels).tolist() == pytest.approx([-1.0, -0.6, 1.0])
+    on_meta = scale_images(torch.zeros(2, 28, 28, dtype=torch.uint8, device="meta"))
+    assert on_meta.device.type == "meta" and on_meta.shape == (2, 28, 28)

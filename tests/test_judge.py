@@ -14,7 +14,7 @@ from tools import train_judge
 from gankit import judge as judge_module
 from gankit.data import mnist_tensors
 from gankit.judge import Judge, load_judge
-from gankit.metrics import (class_histogram, coverage, frechet_distance, judge_report,
+from gankit.metrics import (class_coverage, class_fractions, frechet_distance, judge_report,
                             mean_confidence, plot_histogram, show_report)
 
 matplotlib.use("Agg")
@@ -86,20 +86,23 @@ def test_missing_weights_say_how_to_make_them(tmp_path, monkeypatch):
 # --- class metrics ---------------------------------------------------------------------------
 
 
-def test_class_histogram_and_coverage_are_exact():
+def test_class_fractions_and_coverage_are_exact():
     preds = torch.tensor([0] * 97 + [1] * 2 + [7])
-    hist = class_histogram(preds)
+    hist = class_fractions(preds)
     assert hist.dtype == torch.float32 and hist.shape == (10,)
     assert hist.tolist() == pytest.approx([0.97, 0.02, 0, 0, 0, 0, 0, 0.01, 0, 0])
-    assert coverage(preds) == 2  # 2% counts, 1% does not
-    assert coverage(preds, threshold=0.01) == 3
-    assert coverage(torch.arange(10).repeat(5)) == 10
+    assert class_coverage(preds) == 2  # 2% counts, 1% does not
+    assert class_coverage(preds, threshold=0.01) == 3
+    assert class_coverage(torch.arange(10).repeat(5)) == 10
     third = 1 / 3
-    assert class_histogram(torch.tensor([2, 0, 4]), num_classes=5).tolist() == pytest.approx(
+    assert class_fractions(torch.tensor([2, 0, 4]), num_classes=5).tolist() == pytest.approx(
         [third, 0, third, 0, third])
     scores = torch.eye(10)[[3, 3, 5, 9]]  # (4, 10) one-hot scores: argmax first
-    assert class_histogram(scores)[[3, 5, 9]].tolist() == [0.5, 0.25, 0.25]
-    assert class_histogram(torch.tensor([], dtype=torch.long)).sum() == 0
+    assert class_fractions(scores)[[3, 5, 9]].tolist() == [0.5, 0.25, 0.25]
+    assert class_fractions(torch.tensor([], dtype=torch.long)).sum() == 0
+    # made on the device of the predictions (a GPU's, in a student's notebook)
+    on_meta = class_fractions(torch.zeros(5, dtype=torch.long, device="meta"))
+    assert on_meta.device.type == "meta" and on_meta.shape == (10,)
 
 
 def test_mean_confidence():
@@ -153,9 +156,9 @@ def test_frechet_distance_of_a_shift_and_of_itself():
 
 def test_report_on_real_digits(judge, digits, capsys):
     report = judge_report(digits[0][:1000], judge=judge)
-    assert set(report) >= {"coverage", "histogram", "confidence", "distance", "n", "reference"}
-    assert report["n"] == 1000 and len(report["histogram"]) == 10
-    assert math.isclose(sum(report["histogram"]), 1.0, rel_tol=1e-6)
+    assert set(report) >= {"coverage", "fractions", "confidence", "distance", "n", "reference"}
+    assert report["n"] == 1000 and len(report["fractions"]) == 10
+    assert math.isclose(sum(report["fractions"]), 1.0, rel_tol=1e-6)
     assert report["coverage"] == 10
     assert report["confidence"] > 0.95
     assert 0 < report["distance"] < 20, report  # measured about 7 offline
@@ -174,11 +177,11 @@ def test_report_on_noise_and_on_one_digit(judge, digits):
     noise = torch.rand(1000, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
     scribbles = judge_report(noise, judge=judge)
     # Noise does not spread over the classes: the judge calls most of it one digit (an 8).
-    assert scribbles["coverage"] <= 3 and max(scribbles["histogram"]) > 0.6, scribbles
+    assert scribbles["coverage"] <= 3 and max(scribbles["fractions"]) > 0.6, scribbles
     assert scribbles["confidence"] < real["confidence"] - 0.2
     assert scribbles["distance"] > 300 > 20 * real["distance"], scribbles  # measured about 680
     collapsed = judge_report(digits[0][:1].repeat(1000, 1, 1, 1), judge=judge)
-    assert collapsed["coverage"] == 1 and max(collapsed["histogram"]) == 1.0
+    assert collapsed["coverage"] == 1 and max(collapsed["fractions"]) == 1.0
     assert collapsed["distance"] > 300, collapsed  # measured about 930
 
 
