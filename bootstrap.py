@@ -34,7 +34,7 @@ def run(cmd, env=None):
 
 def install(extras, torch_index=None):
     """Create the venv and pip-install the project (editable) with ``extras``, once per change."""
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 (this file runs on whatever python3 is)
         sys.exit(f"Python 3.10 or newer is needed; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         say(f"creating the virtual environment {VENV}")

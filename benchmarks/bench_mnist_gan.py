@@ -63,9 +63,10 @@ def run_baseline(seconds):
 
 
 def table(nb, base):
+    keys = ("epochs", "steps", "coverage", "distance", "confidence")
     rows = [
-        ("notebook 03", nb["train_seconds"], nb["epochs"], nb["steps"], nb["coverage"], nb["distance"], nb["confidence"]),
-        (f"seed 000 baseline ({base['sample_mode']} mode)", base["seconds"], base["epochs"], base["steps"], base["coverage"], base["distance"], base["confidence"]),
+        ("notebook 03", nb["train_seconds"], *(nb[k] for k in keys)),
+        (f"seed 000 baseline ({base['sample_mode']} mode)", base["seconds"], *(base[k] for k in keys)),
     ]
     lines = ["| GAN | training s | epochs | steps | coverage | distance | confidence |",
              "|---|---|---|---|---|---|---|"]
@@ -97,7 +98,7 @@ def main(argv=None):
 
     import torch
 
-    lines = [f"# Notebook 03 against the seed 000 baseline at equal training time", "",
+    lines = ["# Notebook 03 against the seed 000 baseline at equal training time", "",
              f"{started}, {platform.machine()} with {os.cpu_count()} cores, torch {torch.__version__}, "
              f"{base['threads']} threads, {base['images']:,} training images, {SAMPLES:,} samples judged.", ""]
     if nb_row is None:

@@ -9,8 +9,19 @@ import tempfile
 from pathlib import Path
 
 from . import registry
-from .cache import (DataError, check_file, fix_hint, install_file, mirror_urls, offline, one_line,
-                    quiet_network, read_checked, resolve_dir, say)
+from .cache import (
+    DataError,
+    check_file,
+    fix_hint,
+    install_file,
+    mirror_urls,
+    offline,
+    one_line,
+    quiet_network,
+    read_checked,
+    resolve_dir,
+    say,
+)
 from .idx import IDXFormatError, parse_idx
 
 MIRROR_ENV = "GAN_COURSE_MNIST_MIRROR"

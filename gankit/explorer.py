@@ -165,7 +165,7 @@ def _static_row(G, latent_dim, steps, sample_z=None, describe=None, seed=0, valu
     t = torch.linspace(0, 1, steps).unsqueeze(1)
     with torch.no_grad():
         images = G(((1 - t) * z_a + t * z_b).to(_device_of(G))).detach().cpu()
-    print(f"(static view: no interactive widgets here) G along the path z_a -> z_b, t = "
+    print("(static view: no interactive widgets here) G along the path z_a -> z_b, t = "
           + ", ".join(f"{v:.2f}" for v in t.squeeze(1).tolist()))
     show_grid(images, nrow=steps, value_range=value_range)
     plt.show()

@@ -384,7 +384,7 @@ class Course:
                 tracker.finish()
             if not done and not result.get("success"):
                 raise GraderError(f"nbgrader autograde {a} failed:\n{result.get('error', '')}")
-        for s, r in records.items():
+        for r in records.values():
             if r["status"] == "queued":
                 r.update(status="error", message="nbgrader did not process this submission")
         elapsed = time.monotonic() - started
@@ -438,7 +438,7 @@ class Course:
             raise GraderError(f"nothing autograded in {root}{' for ' + assignment if assignment else ''}")
         for a in graded:
             count = []
-            tracker = Tracker(lambda s, m, t: count.append(s))
+            tracker = Tracker(lambda s, m, t, count=count: count.append(s))
             with self.nbgrader(self.work / "logs" / f"feedback_{a}.log", tracker) as api:
                 result = api.generate_feedback(a, None, force=force)
                 tracker.finish()

@@ -3,8 +3,8 @@ import pathlib
 import re
 import subprocess
 import sys
-import tomllib
 
+import tomllib
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

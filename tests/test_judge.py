@@ -10,12 +10,19 @@ import matplotlib
 import pytest
 import torch
 
-from tools import train_judge
 from gankit import judge as judge_module
 from gankit.data import mnist_tensors
 from gankit.judge import Judge, load_judge
-from gankit.metrics import (class_coverage, class_fractions, frechet_distance, judge_report,
-                            mean_confidence, plot_histogram, show_report)
+from gankit.metrics import (
+    class_coverage,
+    class_fractions,
+    frechet_distance,
+    judge_report,
+    mean_confidence,
+    plot_histogram,
+    show_report,
+)
+from tools import train_judge
 
 matplotlib.use("Agg")
 

@@ -81,7 +81,7 @@ def main(argv=None):
         row = run_one(path, out_dir, args.timeout)
         print(f"  {row['seconds']} s" + (f"  FAILED: {row['error']}" if row["error"] else ""), flush=True)
         rows.append(row)
-    print(f"\n| notebook | mode | seconds | result |\n|---|---|---|---|")
+    print("\n| notebook | mode | seconds | result |\n|---|---|---|---|")
     for row in rows:
         result = row["error"] and f"FAILED: {row['error']}" or json.dumps(row["summary"])
         print(f"| {row['notebook']} | {mode} | {row['seconds']} | {result} |")

@@ -10,54 +10,104 @@ test of the step that calls it.
 WRONG = [
     # loss_D.backward() fills G's .grad: test_d_step (4) fails
     dict(name='missing detach in the D step', cell='d_step', score=16, edits=[
-        ("    fake = G(z).detach()  # D's loss must not reach G\n",
-         '    fake = G(z)\n'),
+        ("""
+        fake = G(z).detach()  # D's loss must not reach G
+        """,
+         """
+        fake = G(z)
+        """),
     ]),
     # test_discriminator_loss (3) and test_d_step (4), which uses it, fail
     dict(name="swapped real/fake targets in D's loss", cell='discriminator_loss', score=13, edits=[
-        ('    loss_real = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))\n    loss_fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))\n',
-         '    loss_real = F.binary_cross_entropy_with_logits(real_logits, torch.zeros_like(real_logits))\n    loss_fake = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))\n'),
+        ("""
+        loss_real = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+        loss_fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+        """,
+         """
+        loss_real = F.binary_cross_entropy_with_logits(real_logits, torch.zeros_like(real_logits))
+        loss_fake = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+        """),
     ]),
     # test_generator_loss (3) and test_g_step (4), which uses it, fail
     dict(name='saturating G loss log(1 - D(G(z)))', cell='generator_loss', score=13, edits=[
-        ('    return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))\n',
-         '    return -F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))\n'),
+        ("""
+        return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+        """,
+         """
+        return -F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+        """),
     ]),
     # test_generator_loss (3) and test_g_step (4) fail
-    dict(name="G loss with target 0 (D's objective on fakes)", cell='generator_loss', score=13, edits=[
-        ('    return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))\n',
-         '    return F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))\n'),
+    dict(name="G loss with target 0 (D's objective on fakes)",
+         cell='generator_loss', score=13, edits=[
+        ("""
+        return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+        """,
+         """
+        return F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+        """),
     ]),
     # test_discriminator (3) fails; the step tests use mock networks
-    dict(name='sigmoid at the end of D, before BCEWithLogits', cell='discriminator', score=17, edits=[
-        ('        layers += [nn.Linear(previous, 1)]  # (N, 1): a logit, the loss applies the sigmoid\n',
-         '        layers += [nn.Linear(previous, 1), nn.Sigmoid()]  # (N, 1): a probability\n'),
+    dict(name='sigmoid at the end of D, before BCEWithLogits',
+         cell='discriminator', score=17, edits=[
+        ("""
+        layers += [nn.Linear(previous, 1)]  # (N, 1): a logit, the loss applies the sigmoid
+        """,
+         """
+        layers += [nn.Linear(previous, 1), nn.Sigmoid()]  # (N, 1): a probability
+        """),
     ]),
     # test_discriminator_loss (3) and test_d_step (4) fail
-    dict(name="sigmoid before binary_cross_entropy_with_logits in D's loss", cell='discriminator_loss', score=13, edits=[
-        ('    loss_real = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))\n    loss_fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))\n',
-         '    real_probs, fake_probs = torch.sigmoid(real_logits), torch.sigmoid(fake_logits)\n    loss_real = F.binary_cross_entropy_with_logits(real_probs, torch.ones_like(real_probs))\n    loss_fake = F.binary_cross_entropy_with_logits(fake_probs, torch.zeros_like(fake_probs))\n'),
+    dict(name="sigmoid before binary_cross_entropy_with_logits in D's loss",
+         cell='discriminator_loss', score=13, edits=[
+        ("""
+        loss_real = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+        loss_fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+        """,
+         """
+        real_probs, fake_probs = torch.sigmoid(real_logits), torch.sigmoid(fake_logits)
+        loss_real = F.binary_cross_entropy_with_logits(real_probs, torch.ones_like(real_probs))
+        loss_fake = F.binary_cross_entropy_with_logits(fake_probs, torch.zeros_like(fake_probs))
+        """),
     ]),
     # D changes and G does not: test_g_step (4) fails
     dict(name='G step steps opt_D', cell='g_step', score=16, edits=[
-        ("    opt_G.step()  # only G's parameters move, although D's .grad was filled too\n",
-         '    opt_D.step()\n'),
+        ("""
+        opt_G.step()  # only G's parameters move, although D's .grad was filled too
+        """,
+         """
+        opt_D.step()
+        """),
     ]),
     # D's update adds the gradients the G step left: test_d_step (4) fails
     dict(name='D step without opt_D.zero_grad()', cell='d_step', score=16, edits=[
-        ("    opt_D.zero_grad()  # the G step left gradients in D's .grad\n",
-         ''),
+        ("""
+        opt_D.zero_grad()  # the G step left gradients in D's .grad
+        """,
+         ""),
     ]),
     # loss_G cannot reach G (backward raises or G does not move): test_g_step (4) fails
     dict(name='G step with detached fakes', cell='g_step', score=16, edits=[
-        ('    fake = G(z)  # no detach: loss_G has to reach G through D\n',
-         '    fake = G(z).detach()\n'),
+        ("""
+        fake = G(z)  # no detach: loss_G has to reach G through D
+        """,
+         """
+        fake = G(z).detach()
+        """),
     ]),
     # outputs in (0, 1) cannot match images in [-1, 1]: test_generator (3) fails
     dict(name='G with ReLU and a Sigmoid output', cell='generator', score=17, edits=[
-        ('            layers += [nn.Linear(previous, h), nn.LeakyReLU(0.2)]  # (N, h)\n',
-         '            layers += [nn.Linear(previous, h), nn.ReLU()]  # (N, h)\n'),
-        ('        layers += [nn.Linear(previous, 784), nn.Tanh()]  # (N, 784), in (-1, 1) like the data\n',
-         '        layers += [nn.Linear(previous, 784), nn.Sigmoid()]  # (N, 784), in (-1, 1) like the data\n'),
+        ("""
+        layers += [nn.Linear(previous, h), nn.LeakyReLU(0.2)]  # (N, h)
+        """,
+         """
+        layers += [nn.Linear(previous, h), nn.ReLU()]  # (N, h)
+        """),
+        ("""
+        layers += [nn.Linear(previous, 784), nn.Tanh()]  # (N, 784), in (-1, 1) like the data
+        """,
+         """
+        layers += [nn.Linear(previous, 784), nn.Sigmoid()]  # (N, 784), in (-1, 1) like the data
+        """),
     ]),
 ]

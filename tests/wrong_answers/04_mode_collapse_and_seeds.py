@@ -7,42 +7,91 @@ that exercise's test cell fails, because every test cell builds its own inputs a
 """
 
 WRONG = [
-    dict(name='interpolation that leaves out the end seed z2 (t = k / steps)', cell='interpolate', score=13, edits=[
-        ('    t = torch.linspace(0, 1, steps, dtype=z1.dtype, device=z1.device).unsqueeze(1)  # (steps, 1), ends included\n',
-         '    t = (torch.arange(steps, dtype=z1.dtype) / steps).unsqueeze(1)  # (steps, 1)\n'),
+    dict(name='interpolation that leaves out the end seed z2 (t = k / steps)',
+         cell='interpolate', score=13, edits=[
+        ("""
+        t = torch.linspace(0, 1, steps, dtype=z1.dtype, device=z1.device).unsqueeze(1)  # (steps, 1), ends included
+        """,
+         """
+        t = (torch.arange(steps, dtype=z1.dtype) / steps).unsqueeze(1)  # (steps, 1)
+        """),
     ]),
-    dict(name='interpolation with the weights swapped: starts at z2 and ends at z1', cell='interpolate', score=13, edits=[
-        ('    return (1 - t) * z1 + t * z2  # (steps, latent_dim) by broadcasting\n',
-         '    return t * z1 + (1 - t) * z2  # (steps, latent_dim)\n'),
+    dict(name='interpolation with the weights swapped: starts at z2 and ends at z1',
+         cell='interpolate', score=13, edits=[
+        ("""
+        return (1 - t) * z1 + t * z2  # (steps, latent_dim) by broadcasting
+        """,
+         """
+        return t * z1 + (1 - t) * z2  # (steps, latent_dim)
+        """),
     ]),
-    dict(name='coverage with > instead of >=: a class with exactly 2% does not count', cell='class_coverage', score=13, edits=[
-        ('    return int((class_fractions(preds, num_classes) >= threshold).sum())\n',
-         '    return int((class_fractions(preds, num_classes) > threshold).sum())\n'),
+    dict(name='coverage with > instead of >=: a class with exactly 2% does not count',
+         cell='class_coverage', score=13, edits=[
+        ("""
+        return int((class_fractions(preds, num_classes) >= threshold).sum())
+        """,
+         """
+        return int((class_fractions(preds, num_classes) > threshold).sum())
+        """),
     ]),
-    dict(name='coverage that compares raw counts with the threshold: every class that occurs counts', cell='class_coverage', score=13, edits=[
-        ('    return int((class_fractions(preds, num_classes) >= threshold).sum())\n',
-         '    return int((torch.bincount(preds, minlength=num_classes) >= threshold).sum())\n'),
+    dict(name='coverage that compares raw counts with the threshold: every class that occurs counts',
+         cell='class_coverage', score=13, edits=[
+        ("""
+        return int((class_fractions(preds, num_classes) >= threshold).sum())
+        """,
+         """
+        return int((torch.bincount(preds, minlength=num_classes) >= threshold).sum())
+        """),
     ]),
     dict(name='LayerNorm before the activation in G', cell='make_networks', score=13, edits=[
-        ('    layers = [nn.Linear(latent_dim, hidden), nn.LeakyReLU(0.2) if leaky else nn.Sigmoid()]  # (N, hidden)\n',
-         '    layers = [nn.Linear(latent_dim, hidden)]\n'),
-        ('        layers.append(nn.LayerNorm(hidden))  # (N, hidden): mean 0, variance 1 per sample\n',
-         '        layers.append(nn.LayerNorm(hidden))  # (N, hidden)\n    layers.append(nn.LeakyReLU(0.2) if leaky else nn.Sigmoid())  # (N, hidden)\n'),
+        ("""
+        layers = [nn.Linear(latent_dim, hidden), nn.LeakyReLU(0.2) if leaky else nn.Sigmoid()]  # (N, hidden)
+        """,
+         """
+        layers = [nn.Linear(latent_dim, hidden)]
+        """),
+        ("""
+            layers.append(nn.LayerNorm(hidden))  # (N, hidden): mean 0, variance 1 per sample
+        """,
+         """
+            layers.append(nn.LayerNorm(hidden))  # (N, hidden)
+        layers.append(nn.LeakyReLU(0.2) if leaky else nn.Sigmoid())  # (N, hidden)
+        """),
     ]),
-    dict(name='BCE through a sigmoid and F.binary_cross_entropy: wrong for confident logits', cell='gan_loss', score=14, edits=[
-        ('        return F.binary_cross_entropy_with_logits(logits, targets)\n',
-         '        return F.binary_cross_entropy(torch.sigmoid(logits), targets)\n'),
+    dict(name='BCE through a sigmoid and F.binary_cross_entropy: wrong for confident logits',
+         cell='gan_loss', score=14, edits=[
+        ("""
+        return F.binary_cross_entropy_with_logits(logits, targets)
+        """,
+         """
+        return F.binary_cross_entropy(torch.sigmoid(logits), targets)
+        """),
     ]),
     dict(name="gan_step without detach: D's loss reaches G", cell='gan_step', score=13, edits=[
-        ("    loss_D = gan_loss(D(real), 1.0, kind) + gan_loss(D(fake.detach()), 0.0, kind)  # detach: D's loss must not reach G\n",
-         '    loss_D = gan_loss(D(real), 1.0, kind) + gan_loss(D(fake), 0.0, kind)\n'),
+        ("""
+        loss_D = gan_loss(D(real), 1.0, kind) + gan_loss(D(fake.detach()), 0.0, kind)  # detach: D's loss must not reach G
+        """,
+         """
+        loss_D = gan_loss(D(real), 1.0, kind) + gan_loss(D(fake), 0.0, kind)
+        """),
     ]),
-    dict(name='gan_step with the saturating G loss (minimises -BCE with target 0)', cell='gan_step', score=13, edits=[
-        ('    loss_G = gan_loss(D(fake), 1.0, kind)  # the updated D; fake still connects to G\n',
-         '    loss_G = -gan_loss(D(fake), 0.0, kind)\n'),
+    dict(name='gan_step with the saturating G loss (minimises -BCE with target 0)',
+         cell='gan_step', score=13, edits=[
+        ("""
+        loss_G = gan_loss(D(fake), 1.0, kind)  # the updated D; fake still connects to G
+        """,
+         """
+        loss_G = -gan_loss(D(fake), 0.0, kind)
+        """),
     ]),
-    dict(name='seed arithmetic in place: z1 += z2 changes the seed it was given', cell='seed_arithmetic', score=14, edits=[
-        ('    return z1 + z2\n',
-         '    z1 += z2\n    return z1\n'),
+    dict(name='seed arithmetic in place: z1 += z2 changes the seed it was given',
+         cell='seed_arithmetic', score=14, edits=[
+        ("""
+        return z1 + z2
+        """,
+         """
+        z1 += z2
+        return z1
+        """),
     ]),
 ]
