@@ -5,9 +5,10 @@ Two kinds of assignment are graded here:
 - a toy assignment made in a temp folder (two tiny exercises, no torch), for release, the bad
   submissions (endless loop, broken JSON, deleted or edited test cells, huge output, a dying kernel,
   a missing notebook), the CSV and feedback; one ``python -m grader grade`` run covers it all;
-- every real assignment under ``solutions/``: the solution gets full marks, the released notebook
-  0, and each wrong answer in ``tests/wrong_answers/NN_slug.py`` exactly its score, batched as
-  students of one autograde run per assignment.
+- every real assignment under ``solutions/``: nbgrader gives the solution full marks and the
+  released notebook 0; each wrong answer in ``tests/wrong_answers/NN_slug.py`` gets exactly its
+  score from the notebook runner (tests/notebook_runner.py: nbgrader's scoring without a kernel
+  per notebook), which must agree cell by cell with nbgrader on the notebooks both grade.
 """
 import copy
 import csv
@@ -22,9 +23,11 @@ from concurrent.futures import ThreadPoolExecutor
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbgrader.api import Gradebook
 
+import notebook_runner
 import wrong_answers
-from grader.config import WARNING_PATTERN
+from grader.config import WARNING_PATTERN, db_url
 from grader.pipeline import CSV_COLUMNS, Course, GraderError
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -36,6 +39,9 @@ SKIP_WRONG = os.environ.get("GRADER_SKIP_WRONG_ANSWERS", "") not in ("", "0")
 # GRADER_ASSIGNMENTS=03_mnist_gan,04_mode_collapse_and_seeds autogrades only those (while writing one)
 ONLY = [a for a in os.environ.get("GRADER_ASSIGNMENTS", "").split(",") if a.strip()]
 GRADED = [a for a in ASSIGNMENTS if not ONLY or a in ONLY]
+# the first wrong answers of each assignment that nbgrader grades too, to check the notebook runner
+CROSS_CHECKED = 1
+RUNNER_TIMEOUT = 120  # seconds one notebook may take in the notebook runner
 WARN = "00_warn"  # the toy plus a test cell that writes warnings to stderr (imports torch)
 
 
@@ -396,16 +402,29 @@ def grade_in_subprocess(subs, work, assignment):
     return proc.stdout
 
 
+def cell_scores(work, assignment, student):
+    """``{grade_id: auto_score}`` that nbgrader stored in the gradebook for one submission."""
+    with Gradebook(db_url(work)) as gb:
+        notebook = gb.find_submission_notebook(assignment, assignment, student)
+        return {grade.name: grade.auto_score for grade in notebook.grades}
+
+
 @pytest.fixture(scope="module")
 def real_runs(tmp_path_factory):
-    """Autograde every real assignment: its solution, released notebook and wrong answers.
+    """Grade every real assignment: its solution, released notebook and wrong answers.
 
-    One autograde run per assignment, each in its own process and work folder, two at a time
-    (one per core). The wrong answers stop at the last test cell to save time: the cells after
-    it (training, plots) cannot change a score. Returns ``{assignment: (records, cases)}``.
+    nbgrader (``python -m grader autograde``, one process per assignment, two at a time) grades
+    the solution, the released notebook and the first CROSS_CHECKED wrong answers. The notebook
+    runner (tests/notebook_runner.py, one warm process that forks) runs all of them plus every
+    other wrong answer, and scores them with nbgrader's code; the tests below require both to
+    give the same per-cell scores where both graded. Both run at once. Wrong answers stop at the
+    last test cell: the cells after it (training, plots) cannot change a score.
+
+    Returns ``{assignment: {"records", "cells", "cases", "runner", "runner_log"}}``: nbgrader's
+    records and per-cell scores by student, the wrong answers, and the runner's executed cells.
     """
     root = tmp_path_factory.mktemp("real")
-    course, cases = Course(), {}
+    course, cases, jobs, graded = Course(), {}, {}, {}
     for assignment in GRADED:
         subs = root / "subs" / assignment
         solution = read(course.solutions / assignment / f"{assignment}.ipynb")
@@ -413,20 +432,28 @@ def real_runs(tmp_path_factory):
         if not released.exists():
             course.release([assignment], out=root / "released")
             released = root / "released" / assignment / f"{assignment}.ipynb"
-        submit(subs, "solution", assignment, solution)
-        submit(subs, "released", assignment, read(released))
+        notebooks = {"solution": solution, "released": read(released)}
         cases[assignment] = [] if SKIP_WRONG else wrong_answers.load(assignment)
         for i, case in enumerate(cases[assignment]):
-            wrong = replace_cell(up_to_last_test(solution), case["cell"], case["source"])
-            submit(subs, f"wrong{i:02d}", assignment, wrong)
-    with ThreadPoolExecutor(max_workers=2) as pool:
+            notebooks[f"wrong{i:02d}"] = replace_cell(up_to_last_test(solution), case["cell"], case["source"])
+        graded[assignment] = ["solution", "released"] + [f"wrong{i:02d}" for i in
+                                                         range(min(CROSS_CHECKED, len(cases[assignment])))]
+        for student in graded[assignment]:
+            submit(subs, student, assignment, notebooks[student])
+        jobs[assignment] = {"trunk": "solution", "cases": {name: notebook_runner.graded_cells(nb, solution)
+                                                           for name, nb in notebooks.items()}}
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        runner = pool.submit(notebook_runner.run, jobs, workers=2, timeout=RUNNER_TIMEOUT)
         outputs = list(pool.map(lambda a: grade_in_subprocess(root / "subs" / a, root / a, a), GRADED))
-    print("\n".join(outputs))
+        executed, log = runner.result()
+    print("\n".join(outputs) + "\nnotebook runner:\n" + log)
     results = {}
     for assignment in GRADED:
         rows = Course(work=root / assignment).rows()
         records = {r["student_id"]: r for r in rows if r["assignment"] == assignment}
-        results[assignment] = (records, cases[assignment])
+        cells = {s: cell_scores(root / assignment, assignment, s) for s in graded[assignment]}
+        results[assignment] = {"records": records, "cells": cells, "cases": cases[assignment],
+                               "runner": executed[assignment], "runner_log": log}
     return results
 
 
@@ -443,25 +470,46 @@ def test_course_folder_is_what_release_generates(tmp_path):
 
 @pytest.mark.parametrize("assignment", GRADED)
 def test_solution_gets_full_marks(real_runs, assignment):
-    records, _ = real_runs[assignment]
-    sol = records["solution"]
+    sol = real_runs[assignment]["records"]["solution"]
     assert sol["status"] == "ok" and sol["score"] == sol["max_score"] > 0, sol
 
 
 @pytest.mark.parametrize("assignment", GRADED)
 def test_released_notebook_gets_zero(real_runs, assignment):
-    records, _ = real_runs[assignment]
-    assert records["released"]["score"] == 0 and records["released"]["status"] == "ok", records["released"]
+    released = real_runs[assignment]["records"]["released"]
+    assert released["score"] == 0 and released["status"] == "ok", released
+
+
+@pytest.mark.parametrize("assignment", GRADED)
+def test_runner_scores_as_nbgrader_does(real_runs, assignment):
+    """The notebook runner gives every graded cell the score nbgrader gave it, for each notebook
+    that both graded (the solution, the released notebook, the first wrong answers)."""
+    run = real_runs[assignment]
+    differ = {}
+    for student, by_nbgrader in run["cells"].items():
+        got = run["runner"][student]
+        assert got["error"] is None, f"{student}: {got['error']}\n{run['runner_log']}"
+        total, by_runner, failed = notebook_runner.score(got["cells"])
+        if by_runner != by_nbgrader or total != run["records"][student]["score"]:
+            differ[student] = {"nbgrader": {k: v for k, v in by_nbgrader.items() if by_runner.get(k) != v},
+                               "runner": {k: v for k, v in by_runner.items() if by_nbgrader.get(k) != v},
+                               "runner's failed cells": failed}
+    assert not differ, f"the notebook runner and nbgrader disagree: {differ}"
 
 
 @pytest.mark.parametrize("assignment", GRADED)
 def test_wrong_answers_get_their_score(real_runs, assignment):
     if SKIP_WRONG:
         pytest.skip("GRADER_SKIP_WRONG_ANSWERS is set")
-    records, cases = real_runs[assignment]
-    if not cases:
+    run = real_runs[assignment]
+    if not run["cases"]:
         pytest.skip(f"no tests/wrong_answers/{assignment}.py")
-    students = [f"wrong{i:02d}" for i in range(len(cases))]
-    wrong = {case["name"]: {"want": float(case["score"]), **{k: records[s][k] for k in ("score", "status", "message")}}
-             for case, s in zip(cases, students) if records[s]["score"] != float(case["score"])}
-    assert not wrong, wrong
+    wrong = {}
+    for i, case in enumerate(run["cases"]):
+        got = run["runner"][f"wrong{i:02d}"]
+        total, _, failed = notebook_runner.score(got["cells"])
+        if got["error"] or total != float(case["score"]):
+            wrong[case["name"]] = {"want": float(case["score"]), "got": total, "failed cells": failed,
+                                   **({"error": got["error"]} if got["error"] else {})}
+    assert not wrong, "wrong answers with another score than theirs:\n" + "\n".join(
+        f"- {name}: {info}" for name, info in wrong.items())
