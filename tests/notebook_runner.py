@@ -5,8 +5,8 @@ imports of torch and torchvision, the data cell), while its test cells take well
 The wrong answers of an assignment are the reference notebook with one answer cell changed, so
 this runner pays the overhead once per assignment:
 
-- one warm process imports torch, torchvision, matplotlib, IPython, gankit, data_tools and
-  whatever the notebooks import;
+- one warm process imports what the notebooks import (for the course's notebooks also torch,
+  torchvision, matplotlib, IPython, ipywidgets, gankit and data_tools with their lazy parts);
 - per assignment it forks a process that runs the reference notebook's code cells in order in an
   IPython shell (so magics, ``display`` and results work as in a kernel), and just before the cell
   where a variant first differs from the reference it forks a child that runs the variant's
@@ -262,6 +262,9 @@ def run_cell(shell, collector, source):
     sys.stdout, sys.stderr = Stream(collector, "stdout"), Stream(collector, "stderr")
     try:
         shell.run_cell(source, store_history=True)
+    except Exception as error:  # raised outside the cell's code, e.g. by the trunk's timer
+        collector.add({"output_type": "error", "ename": type(error).__name__, "evalue": str(error),
+                       "traceback": []})
     finally:
         sys.stdout, sys.stderr = saved
         for stream in (sys.__stdout__, sys.__stderr__):
@@ -354,14 +357,18 @@ def run_assignment(spec, timeout, out_file):
                 why = (f"stopped after {timeout} s (the time limit of one notebook)" if not finished
                        else f"the process died (exit code {child.exitcode})")
                 results[name] = {"outputs": [], "error": why, "seconds": seconds}
-        if i < len(trunk):
+        if i < len(trunk) and budget["over"]:  # no time left: the cell fails without running
+            trunk_outputs.append([{"output_type": "error", "ename": "TimeoutError", "traceback": [],
+                                   "evalue": f"the reference notebook ran over {timeout} s"}])
+        elif i < len(trunk):
             started = time.monotonic()
-            signal.setitimer(signal.ITIMER_REAL, max(budget["left"], 0.001))
+            signal.setitimer(signal.ITIMER_REAL, budget["left"])
             try:
                 trunk_outputs.append(run_cell(shell, collector, trunk[i]))
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
             budget["left"] -= time.monotonic() - started
+            budget["over"] = budget["over"] or budget["left"] <= 0
     error = f"the reference notebook ran over {timeout} s" if budget["over"] else None
     results[spec["trunk"]] = {"outputs": trunk_outputs, "error": error, "seconds": round(timeout - budget["left"], 2)}
     pathlib.Path(out_file).write_text(json.dumps(results, default=str), encoding="utf-8")
@@ -390,16 +397,19 @@ def warm_up(job):
     import importlib
 
     sources = [s for spec in job["assignments"].values() for s in spec["cases"][spec["trunk"]]]
-    for name in WARM_MODULES + sorted(imported_modules(sources)):
+    names = sorted(imported_modules(sources))
+    course = any(name.split(".")[0] in ("gankit", "data_tools") for name in names)
+    for name in (WARM_MODULES if course else []) + names:
         try:
             importlib.import_module(name)
         except Exception as error:  # the notebook's own run will show the problem
             print(f"warm-up: import {name} failed: {error}", flush=True)
-    import torch
+    if "torch" in sys.modules:
+        import torch
 
-    torch.set_num_threads(1)
-    # the first optimizer imports torch's compiler (about 2 s): once here instead of in every notebook
-    torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=0.1).step()
+        torch.set_num_threads(1)
+        # the first optimizer imports torch's compiler (about 2 s): once here, not in every notebook
+        torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=0.1).step()
 
 
 def main(job_file, result_file):

@@ -106,6 +106,13 @@ def read(path):
     return nbformat.read(str(path), as_version=4)
 
 
+def cell_scores(work, assignment, student):
+    """``{grade_id: auto_score}`` that nbgrader stored in the gradebook for one submission."""
+    with Gradebook(db_url(work)) as gb:
+        notebook = gb.find_submission_notebook(assignment, assignment, student)
+        return {grade.name: grade.auto_score for grade in notebook.grades}
+
+
 def all_files(folder):
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -284,6 +291,37 @@ def test_an_answer_that_rebinds_a_helper_of_the_tests_is_flagged(toy_class):
     assert "rebinds" not in toy_class["rows"]["good"]["message"]
 
 
+def test_runner_scores_the_toy_class_as_nbgrader_does(toy, toy_class):
+    """tests/notebook_runner.py against nbgrader on the toy: partial work, a value shown by a test
+    cell, an edited test cell (put back), a rebound helper."""
+    root, course = toy
+    source = read(course.solutions / TOY / f"{TOY}.ipynb")
+    students = ["good", "released", "half", "edited_bad", "rebinds"]
+    cases = {s: notebook_runner.graded_cells(read(root / "submissions" / s / TOY / f"{TOY}.ipynb"), source)
+             for s in students}
+    cases["source"] = notebook_runner.graded_cells(source, source)
+    executed, log = notebook_runner.run({TOY: {"trunk": "source", "cases": cases}})
+    got = {s: notebook_runner.score(executed[TOY][s]["cells"])[1] for s in students}
+    assert got == {s: cell_scores(toy_class["work"], TOY, s) for s in students}, log
+
+
+def test_runner_stops_a_stuck_notebook_and_reports_a_dead_one(tmp_path):
+    source = read(write_toy(tmp_path / "solutions"))
+    loop = replace_cell(source, "square", RIGHT_SQUARE + "\nwhile True:\n    pass")
+    dies = replace_cell(source, "square", "import os\nos._exit(1)")
+    cases = {name: notebook_runner.graded_cells(nb, source)
+             for name, nb in {"source": source, "loop": loop, "dies": dies}.items()}
+    executed, log = notebook_runner.run({TOY: {"trunk": "source", "cases": cases},
+                                         "00_stuck": {"trunk": "loop", "cases": {"loop": cases["loop"]}}},
+                                        timeout=2)
+    assert executed[TOY]["source"]["error"] is None
+    assert notebook_runner.score(executed[TOY]["source"]["cells"])[0] == 3.0
+    assert executed[TOY]["loop"]["error"] == "stopped after 2 s (the time limit of one notebook)", log
+    assert executed[TOY]["dies"]["error"] == "the process died (exit code 1)", log
+    # a stuck reference notebook: its own cells share the limit, later cells fail at once
+    assert executed["00_stuck"]["loop"]["error"] == "the reference notebook ran over 2 s", log
+
+
 def test_broken_json_and_missing_notebooks(toy_class):
     rows = toy_class["rows"]
     assert rows["broken"]["status"] == "invalid notebook" and "cannot be read" in rows["broken"]["message"]
@@ -328,6 +366,12 @@ def test_warnings_on_stderr_do_not_cost_points(tmp_path):
     assert not [o for o in cells["test_warn"].outputs if o.output_type == "error"], cells["test_warn"].outputs
     # full marks for square, cube and the warning cell; only the plain stderr write costs its point
     assert (record["status"], record["score"], record["max_score"]) == ("ok", 4.0, 5.0)
+    # the notebook runner sees the same stderr (Python's and the file descriptor's) and scores it alike
+    source = read(tmp_path / "solutions" / WARN / f"{WARN}.ipynb")
+    executed, log = notebook_runner.run({WARN: {"trunk": "student",
+                                                "cases": {"student": notebook_runner.graded_cells(source, source)}}})
+    _, by_runner, _ = notebook_runner.score(executed[WARN]["student"]["cells"])
+    assert by_runner == cell_scores(tmp_path / "work", WARN, "student"), log
 
 
 @pytest.mark.parametrize("text, hidden", [
@@ -400,13 +444,6 @@ def grade_in_subprocess(subs, work, assignment):
                            "--work", str(work)], cwd=ROOT, capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc.stdout
-
-
-def cell_scores(work, assignment, student):
-    """``{grade_id: auto_score}`` that nbgrader stored in the gradebook for one submission."""
-    with Gradebook(db_url(work)) as gb:
-        notebook = gb.find_submission_notebook(assignment, assignment, student)
-        return {grade.name: grade.auto_score for grade in notebook.grades}
 
 
 @pytest.fixture(scope="module")
