@@ -31,6 +31,7 @@ import json
 import multiprocessing
 import os
 import pathlib
+import shutil
 import signal
 import subprocess
 import sys
@@ -291,8 +292,7 @@ def die_with_parent():
 def branch(case_sources, start, prefix_outputs, out_file):
     """In a forked child: run ``case_sources[start:]`` in the inherited shell, write the outputs."""
     die_with_parent()
-    work = tempfile.mkdtemp(prefix="variant-")
-    os.chdir(work)
+    os.chdir(tempfile.mkdtemp(prefix="variant-", dir=STATE["work"]))  # a folder of its own, as in nbgrader
     shell, collector = STATE["shell"], STATE["collector"]
     outputs = list(prefix_outputs)
     for source in case_sources[start:]:
@@ -315,12 +315,12 @@ def wait(proc, timeout):
 def run_assignment(spec, timeout, out_file):
     """In a forked process: run the trunk, forking a child for each case where it leaves the trunk."""
     die_with_parent()
-    work = tempfile.mkdtemp(prefix="trunk-")
+    work = tempfile.mkdtemp(prefix="trunk-", dir=os.path.dirname(out_file))
     os.chdir(work)
     context = multiprocessing.get_context("fork")
     collector = Collector()
     shell = make_shell(collector)
-    STATE.update(shell=shell, collector=collector)
+    STATE.update(shell=shell, collector=collector, work=work)
     trunk = spec["cases"][spec["trunk"]]
     starts = {}
     for name, sources in spec["cases"].items():
@@ -447,6 +447,7 @@ def main(job_file, result_file):
                 results[a] = {name: {"outputs": [], "error": why, "seconds": 0.0} for name in cases}
                 print(why, flush=True)
     pathlib.Path(result_file).write_text(json.dumps(results, default=str), encoding="utf-8")
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
