@@ -83,9 +83,10 @@ def run(assignments, workers=2, timeout=120, total_timeout=1800):
     with tempfile.TemporaryDirectory(prefix="notebook-runner-") as tmp:
         job_file, result_file = pathlib.Path(tmp, "job.json"), pathlib.Path(tmp, "result.json")
         job_file.write_text(json.dumps(job), encoding="utf-8")
+        paths = [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+        # what a kernel sees under the grader (grader.pipeline.grading_env and nbgrader's Execute)
         env = dict(os.environ, GAN_COURSE_OFFLINE="1", NBGRADER_EXECUTION="autograde",
-                   OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-                   PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+                   OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONPATH=os.pathsep.join(paths))
         proc = subprocess.Popen([sys.executable, str(pathlib.Path(__file__)), str(job_file), str(result_file)],
                                 cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 start_new_session=True)
@@ -94,7 +95,7 @@ def run(assignments, workers=2, timeout=120, total_timeout=1800):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             log, _ = proc.communicate()
-            raise RuntimeError(f"the notebook runner took more than {total_timeout} s:\n{log[-5000:]}")
+            raise RuntimeError(f"the notebook runner took more than {total_timeout} s:\n{log[-5000:]}") from None
         if proc.returncode != 0 or not result_file.exists():
             raise RuntimeError(f"the notebook runner failed (exit code {proc.returncode}):\n{log[-5000:]}")
         raw = json.loads(result_file.read_text(encoding="utf-8"))

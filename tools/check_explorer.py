@@ -231,7 +231,7 @@ def drive(page, base, token, shots, checks, timeout):
                            timeout=timeout * 1000)
     page.wait_for_timeout(1000)
     prompt = page.locator(".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt").first
-    for attempt in range(3):
+    for _ in range(3):
         page.click("#jp-MainMenu .lm-MenuBar-item:has-text('Run')")
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         # the first prompt turns to [*] or [1]; on a busy machine the first Run All can be lost
