@@ -1,4 +1,4 @@
-"""Score many variants of a notebook fast, the way nbgrader scores them (used by test_grader.py).
+"""Score many variants of a notebook fast, the way nbgrader scores them (for tests/test_grader.py).
 
 Autograding one notebook with nbgrader costs seconds of overhead (a kernel, the setup cell's
 imports of torch and torchvision, the data cell), while its test cells take well under a second.
@@ -18,9 +18,10 @@ this runner pays the overhead once per assignment:
   grader's warning pattern, NoPartialCredit, LimitOutput ...), then ``nbgrader.utils.determine_grade``
   per graded cell.
 
-test_grader.py checks this runner against real nbgrader runs (per-cell scores of the solution,
-the released notebook and some wrong answers must agree), so it cannot drift from the grader
-unnoticed. It runs in its own process (``python tests/notebook_runner.py JOB RESULT``, see
+tests/test_grader.py checks this runner against real nbgrader runs (per-cell scores of the
+solution, the released notebook and the first wrong answer of each assignment must agree), and
+tests/test_grader_pipeline.py on toy submissions and stderr warnings, so it cannot drift from the
+grader unnoticed. It runs in its own process (``python tests/notebook_runner.py JOB RESULT``, see
 :func:`run`), at most ``workers`` assignments at a time, one torch thread each; a variant
 that runs longer than ``timeout`` seconds is stopped and reported as such.
 """
@@ -73,8 +74,8 @@ def run(assignments, workers=2, timeout=120, total_timeout=1800):
     case the others branch from (the reference solution).
 
     Returns ``({assignment: {name: {"cells": cells with outputs, "error": None or why it stopped,
-    "seconds": s}}}, the runner's log)``. Runs ``python tests/notebook_runner.py`` in a new process group, which is
-    killed if it takes more than ``total_timeout`` seconds.
+    "seconds": s}}}, the runner's log)``. Runs ``python tests/notebook_runner.py`` in a new process
+    group, which is killed if it takes more than ``total_timeout`` seconds.
     """
     job = {"workers": workers, "timeout": timeout, "assignments": {}}
     for a, spec in assignments.items():
@@ -163,7 +164,11 @@ def failures(cells):
 
 # --------------------------------------------------------------------------- the runner process
 class Collector:
-    """The outputs of the cell that is running, in the order they come."""
+    """The outputs of the cell that is running, in the order they come.
+
+    Consecutive writes to one stream make one output (a kernel sends them in batches, so where
+    nbgrader sees a boundary between two writes depends on timing).
+    """
 
     def __init__(self):
         self.outputs, self.chars, self.clear_on_next = [], 0, False
