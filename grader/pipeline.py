@@ -28,6 +28,7 @@ from sqlalchemy.exc import SAWarning
 
 from . import nbformat_tools
 from .config import DEFAULTS, db_url, nbgrader_config
+from .sandbox import problem as sandbox_problem
 from .submissions import BAD_ID_CHARS, check_notebook, find_submission, student_folders
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
@@ -109,10 +110,16 @@ class Tracker(logging.Handler):
 class Course:
     """One course: its solutions, its released notebooks and a work folder for grading."""
 
-    def __init__(self, work=None, solutions=None, course=None, **limits):
+    def __init__(self, work=None, solutions=None, course=None, sandbox=None, **limits):
+        """``sandbox``: True to require the sandbox, False to grade without it, None (the default)
+        to require it for ``autograde`` unless ``GRADER_UNSANDBOXED=1`` is set, and to use it in
+        ``validate`` where it works. ``limits``: timeout, notebook_timeout, max_lines, memory,
+        processes, disk, cpu (see grader/README.md)."""
         self.solutions = pathlib.Path(solutions or REPO / "solutions").resolve()
         self.course = pathlib.Path(course or REPO / "course").resolve()
         self.work = pathlib.Path(work or REPO / "work").resolve()
+        self.sandbox = sandbox
+        self.sandboxed = sandbox is not False and sandbox_problem() is None
         self.limits = {k: v for k, v in limits.items() if v is not None}
         self.timeout = self.limits.get("timeout", DEFAULTS["timeout"])
         self.notebook_timeout = self.limits.get("notebook_timeout", DEFAULTS["notebook_timeout"])
@@ -136,7 +143,8 @@ class Course:
         alone (for releasing only); nbgrader skips the students in ``exclude``.
         """
         (self.work / "exchange").mkdir(parents=True, exist_ok=True)
-        config = nbgrader_config(self.work, **self.limits)
+        config = nbgrader_config(self.work, **self.limits, sandbox=self.sandboxed,
+                                 hidden=[REPO, self.solutions, self.course])
         config.CourseDirectory.student_id_exclude = ",".join(exclude)
         if not database:
             config.SaveCells.enabled = False
@@ -193,7 +201,7 @@ class Course:
         out = pathlib.Path(out or self.course)
         written = []
         with tempfile.TemporaryDirectory(prefix="grader-release-") as tmp:
-            scratch = Course(work=tmp, solutions=self.solutions)
+            scratch = Course(work=tmp, solutions=self.solutions, sandbox=False)
             scratch.prepare(assignments, database=False)
             for a in assignments:
                 src, dest = scratch.work / "release" / a, out / a
@@ -275,6 +283,8 @@ class Course:
                 submitted = nbformat.read(str(path), as_version=4)
                 released = nbformat.read(str(self.work / "release" / a / f"{s}.ipynb"), as_version=4)
                 notes += tampering(submitted, released) + rebound_helpers(submitted, released)
+            if not self.sandboxed:
+                notes.append("graded without the sandbox")
             record["message"] = "; ".join(notes)
             dest = self.work / "submitted" / student / a
             if folder is not None:
@@ -317,12 +327,27 @@ class Course:
             return "timeout", "; ".join([message] + notes)
         return "ok", "; ".join(notes)
 
+    def require_sandbox(self):
+        """Check that kernels can be sandboxed, or that grading without is allowed; else GraderError."""
+        reason = sandbox_problem()
+        if self.sandbox is False:
+            self.sandboxed = False
+        elif reason is None:
+            self.sandboxed = True
+        elif self.sandbox is None and os.environ.get("GRADER_UNSANDBOXED", "") not in ("", "0"):
+            self.sandboxed = False
+        else:
+            raise GraderError(f"cannot sandbox the kernels: {reason}. To grade without the sandbox (student code "
+                              "then runs with your permissions), pass --unsandboxed")
+        return self.sandboxed
+
     def autograde(self, submissions, assignment=None, say=print, jobs=1):
         """Autograde every submission under ``submissions``; returns ``{assignment: {student: record}}``.
 
         One nbgrader pass per assignment covers all students; each notebook runs in its own
-        kernel. With ``jobs`` > 1, that many processes grade one student at a time each, sharing
-        the gradebook. Records get ``status``, ``message``, ``seconds``, ``score`` and ``max_score``.
+        kernel, in the sandbox (see ``require_sandbox``). With ``jobs`` > 1, that many processes
+        grade one student at a time each, sharing the gradebook. Records get ``status``,
+        ``message``, ``seconds``, ``score`` and ``max_score``.
         """
         if jobs < 1:
             raise GraderError(f"jobs must be at least 1, not {jobs}")
@@ -332,6 +357,9 @@ class Course:
                               "keep the collected submissions elsewhere")
         if not any(self.assignments()):
             raise GraderError(f"no assignments in {self.solutions}")
+        if not self.require_sandbox():
+            say(f"grading WITHOUT the sandbox: student code runs with your permissions "
+                f"({sandbox_problem() or 'as asked'})")
         students, found = self.locate(submissions, assignment)
         if not found:
             raise GraderError(f"no submission in {submissions} matches an assignment in {self.solutions}")
@@ -400,7 +428,8 @@ class Course:
         # spawn: a fresh interpreter per process, not a fork of one that may hold threads and kernels
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = {pool.submit(autograde_one, self.work, self.solutions, self.course, self.limits, a, s): s
+            futures = {pool.submit(autograde_one, self.work, self.solutions, self.course, self.sandboxed,
+                                   self.limits, a, s): s
                        for s in students}
             for future in as_completed(futures):
                 try:
@@ -513,7 +542,9 @@ class Course:
                     self.release([a], out=tmp / "released")
                     released = tmp / "released" / a
                 shutil.copytree(released, subs / "released" / a, ignore=IGNORE)
-            scratch = Course(work=tmp / "work", solutions=self.solutions, course=self.course, **self.limits)
+            # the instructor's own notebooks: in the sandbox where it works, else without it
+            scratch = Course(work=tmp / "work", solutions=self.solutions, course=self.course,
+                             sandbox=self.sandbox if self.sandbox is not None else self.sandboxed, **self.limits)
             results = {}
             for a in assignments:
                 say(f"validating {a} ...")
@@ -541,12 +572,12 @@ class Course:
         return changed
 
 
-def autograde_one(work, solutions, course, limits, assignment, student):
+def autograde_one(work, solutions, course, sandboxed, limits, assignment, student):
     """One student's nbgrader pass, in a worker process: ``(student, messages, seconds)``."""
     result = []
     tracker = Tracker(lambda s, messages, seconds: result.append((s, messages, seconds)))
     started = time.monotonic()
-    grader = Course(work=work, solutions=solutions, course=course, **limits)
+    grader = Course(work=work, solutions=solutions, course=course, sandbox=sandboxed, **limits)
     with grader.nbgrader(grader.work / "logs" / f"autograde_{assignment}" / f"{student}.log", tracker) as api:
         api.autograde(assignment, student, force=False, create=True)
         tracker.finish()
