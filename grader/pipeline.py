@@ -28,12 +28,17 @@ from sqlalchemy.exc import SAWarning
 
 from . import nbformat_tools
 from .config import DEFAULTS, db_url, nbgrader_config
+from .execute import DEATH_LOG, LIMIT_LOG
 from .sandbox import problem as sandbox_problem
 from .submissions import BAD_ID_CHARS, check_notebook, find_submission, student_folders
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
 MAX_NOTEBOOK_MB = 100
+# the statuses of a graded submission after ok, worst first, as GradedExecute logs them
+STATUSES = ["memory", "processes", "disk", "cpu", "timeout", "output"]
+DEATH_PATTERN = re.escape(DEATH_LOG).replace("%s", "(.+?)", 2).replace("%s", "(.*)")
+LIMIT_PATTERN = re.escape(LIMIT_LOG).replace("%s", "(.+?)", 2).replace("%s", "(.*)")
 CSV_COLUMNS = ["student_id", "assignment", "score", "max_score", "percent", "status", "message"]
 
 
@@ -123,6 +128,7 @@ class Course:
         self.limits = {k: v for k, v in limits.items() if v is not None}
         self.timeout = self.limits.get("timeout", DEFAULTS["timeout"])
         self.notebook_timeout = self.limits.get("notebook_timeout", DEFAULTS["notebook_timeout"])
+        self.max_lines = self.limits.get("max_lines", DEFAULTS["max_lines"])
 
     # ----------------------------------------------------------------- nbgrader plumbing
     def assignments(self):
@@ -299,33 +305,49 @@ class Course:
         return records
 
     def outcome(self, assignment, student, messages):
-        """Status and message of one autograded submission, from nbgrader's log and its output."""
+        """Status and message of one autograded submission, from nbgrader's log and its output.
+
+        The status names the worst thing that happened (``STATUSES``): the kernel stopped
+        (``error``, or the limit that stopped it), a limit a cell ran into, a cell interrupted at
+        its time limit, output cut; ``ok`` otherwise. The message says which cells.
+        """
+        texts = [text for _, text in messages]
         errors = "\n".join(text for level, text in messages if level in ("ERROR", "CRITICAL"))
-        notes = list(dict.fromkeys(text.lower() for level, text in messages
-                                   if "time budget" in text or "Output of cell" in text))
         folder = self.work / "autograded" / student / assignment
+        found = {}  # status -> message parts
+        for text in texts:
+            stopped = re.match(DEATH_PATTERN, text)
+            if stopped:
+                cell, status, why = stopped.groups()
+                found.setdefault("stopped", (status, f"{why} (in cell {cell}); the cells before it are scored, "
+                                                     "the cells after it were not run"))
+            limit = re.match(LIMIT_PATTERN, text)
+            if limit:
+                cell, status, detail = limit.groups()
+                found.setdefault(status, []).append(f"{status} limit reached in cell {cell}: {detail}")
+            if "time budget" in text or "Output of cell" in text:
+                found.setdefault("output" if "Output" in text else "timeout", []).append(text.lower())
         if "There was an error processing assignment" in errors or not folder.is_dir():
-            if "DeadKernelError" in errors or "Kernel died" in errors:
-                return "error", "; ".join(["the kernel died (a crash, os._exit() or out of memory)"] + notes)
-            if "CellTimeoutError" in errors or "UnresponsiveKernelError" in errors:
-                return "timeout", "; ".join(["a cell ran over the time limit and ignored the interrupt, "
-                                             "so the kernel was stopped"] + notes)
             lines = re.findall(r"^[\w.]*(?:Error|Exception)\b.*$", errors, flags=re.M)
             reason = lines[-1] if lines else "nbgrader could not grade it (see the log)"
-            return "error", "; ".join([reason[:300]] + notes)
-        timeouts = []
+            return "error", reason[:300]
         for path in sorted(folder.glob("*.ipynb")):
             nb = nbformat.read(str(path), as_version=4)
             for i, cell in enumerate(nb.cells):
+                name = cell.metadata.get("nbgrader", {}).get("grade_id") or f"#{i}"
                 for output in cell.get("outputs", []):
                     if output.get("output_type") == "error" and output.get("ename") == "CellTimeoutError":
-                        name = cell.metadata.get("nbgrader", {}).get("grade_id") or f"#{i}"
-                        timeouts.append(f"cell {name}")
-        if timeouts:
-            message = (f"interrupted at the time limit ({self.timeout} s a cell, {self.notebook_timeout} s "
-                       f"a notebook): " + ", ".join(timeouts))
-            return "timeout", "; ".join([message] + notes)
-        return "ok", "; ".join(notes)
+                        found.setdefault("timeout", []).insert(0, (
+                            f"interrupted at the time limit ({self.timeout} s a cell, {self.notebook_timeout} s "
+                            f"a notebook): cell {name}"))
+                    if output.get("output_type") == "stream" and "... Output truncated ..." in output.get("text", ""):
+                        found.setdefault("output", []).append(f"output of cell {name} cut at {self.max_lines} lines")
+        stopped = found.pop("stopped", None)
+        parts = [stopped[1]] if stopped else []
+        for kind in STATUSES:
+            parts += list(dict.fromkeys(found.get(kind, [])))
+        status = stopped[0] if stopped else next((kind for kind in STATUSES if kind in found), "ok")
+        return status, "; ".join(parts)
 
     def require_sandbox(self):
         """Check that kernels can be sandboxed, or that grading without is allowed; else GraderError."""

@@ -33,6 +33,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from jupyter_client.manager import AsyncKernelManager
@@ -61,8 +62,8 @@ PASS_ENV = ["GAN_COURSE_", "NBGRADER_", "MPLBACKEND", "PYTHONPATH", "PYTHONHASHS
 INNER = r"""
 import json, os, resource, shutil, sys
 spec = json.loads(sys.argv[1])
-for name, value in spec["rlimits"].items():
-    resource.setrlimit(getattr(resource, name), (value, value))
+for name, (soft, hard) in spec["rlimits"].items():
+    resource.setrlimit(getattr(resource, name), (soft, hard))
 os.makedirs(spec["cwd"], exist_ok=True)
 if os.path.isdir(spec["files"]):
     shutil.copytree(spec["files"], spec["cwd"], dirs_exist_ok=True)
@@ -127,6 +128,12 @@ def system_args():
     for name in ETC:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     return args + ["--proc", "/proc", "--dev", "/dev", "--size", str(SHM_MB << 20), "--tmpfs", "/dev/shm"]
+
+
+def processes_limited():
+    """Whether the sandbox can limit the number of processes here: with a pids cgroup, or with
+    RLIMIT_NPROC, which does not hold for root."""
+    return "pids" in own_cgroups() or os.geteuid() != 0
 
 
 # --------------------------------------------------------------------------- what the kernel may see
@@ -232,6 +239,10 @@ class Cgroups:
                 continue
             self.folders[controller] = folder
 
+    def set_pids_max(self, value):
+        if "pids" in self.folders:
+            (self.folders["pids"] / "pids.max").write_text(str(value))
+
     def procs_files(self):
         return [str(f / "cgroup.procs") for f in self.folders.values()]
 
@@ -261,20 +272,29 @@ class Cgroups:
             return []
 
     def remove(self):
+        """Kill what is left in the cgroups, then remove them."""
+        for pid in self.pids():
+            try:
+                os.kill(pid, 9)
+            except OSError:
+                pass
         for folder in self.folders.values():
             _remove(folder)
         self.folders = {}
 
 
-def _remove(folder):
+def _remove(folder, seconds=10):
     """rmdir a cgroup once its processes are gone (killed ones take a moment to leave)."""
-    for _ in range(50):
+    deadline = time.monotonic() + seconds
+    while True:
         try:
             folder.rmdir()
             return
         except FileNotFoundError:
             return
         except OSError:
+            if time.monotonic() > deadline:
+                return
             time.sleep(0.02)
 
 
@@ -306,6 +326,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     _rundir = None
     _cgroups = None
     _files = None
+    _watcher = None
 
     async def _async_pre_start_kernel(self, **kw):
         reason = problem()
@@ -355,11 +376,13 @@ class SandboxedKernelManager(AsyncKernelManager):
             args += ["--ro-bind", os.path.realpath(data), data]
         args += ["--bind", str(self._rundir), str(self._rundir)]
         args += ["--clearenv", *self.env_args(env, python), "--chdir", HOME]
-        limits = {"RLIMIT_DATA": self.memory << 20, "RLIMIT_FSIZE": self.disk << 20, "RLIMIT_CPU": self.cpu,
-                  "RLIMIT_CORE": 0}
+        # (soft, hard); CPU: SIGXCPU at the soft limit says why the kernel stopped (at the hard one
+        # the kernel sends SIGKILL, which could be anything)
+        limits = {"RLIMIT_DATA": [self.memory << 20] * 2, "RLIMIT_FSIZE": [self.disk << 20] * 2,
+                  "RLIMIT_CPU": [self.cpu, self.cpu + 5], "RLIMIT_CORE": [0, 0]}
         if not (self._cgroups and "pids" in self._cgroups.folders) and os.geteuid() != 0:
             # counted per user namespace: the sandbox's own processes only (root is not limited by it)
-            limits["RLIMIT_NPROC"] = self.processes
+            limits["RLIMIT_NPROC"] = [self.processes] * 2
         spec = {"rlimits": limits, "cwd": self._workdir, "files": str(self._files)}
         args += ["--", python, "-I", "-S", "-c", INNER, json.dumps(spec), *cmd]
         args[0] = shutil.which("bwrap")
@@ -390,6 +413,44 @@ class SandboxedKernelManager(AsyncKernelManager):
                 if not os.path.islink(path) and stat.S_ISREG(os.lstat(path).st_mode):
                     os.chmod(path, 0o400)
             os.chmod(folder, 0o500)
+
+    async def _async_post_start_kernel(self, **kw):
+        await super()._async_post_start_kernel(**kw)
+        if self._cgroups and "pids" in self._cgroups.folders:
+            self._bombed = False
+            self._watcher = threading.Event()
+            threading.Thread(target=self._watch_processes, args=(self._cgroups, self._watcher), daemon=True).start()
+
+    post_start_kernel = _async_post_start_kernel
+
+    def _watch_processes(self, cgroups, stop):
+        """Stop a fork bomb as it goes off: once the pids limit is hit, no new process may start
+        and the ones the kernel made are killed (``release_processes`` lifts it after the cell)."""
+        seen = cgroups.events()["pids_max"]
+        while not stop.wait(0.2):
+            count = cgroups.events()["pids_max"]
+            if count > seen:
+                seen = count
+                try:
+                    cgroups.set_pids_max(1)
+                except OSError:
+                    return
+                self._bombed = True
+                self.kill_strays()
+
+    def release_processes(self):
+        """After a cell that hit the process limit: kill what is left of its processes and lift
+        the limit back to ``processes``; returns how many were killed."""
+        if not (self._cgroups and getattr(self, "_bombed", False)):
+            return self.kill_strays()
+        killed = self.kill_strays()
+        for _ in range(50):  # killed processes take a moment to leave the cgroup
+            if len(self._cgroups.pids()) <= 3:
+                break
+            time.sleep(0.02)
+        self._cgroups.set_pids_max(self.processes)
+        self._bombed = False
+        return killed
 
     def limit_events(self):
         """How often the memory and process limits were hit (cgroups only) and the exit code."""
@@ -429,6 +490,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     cleanup_resources = _async_cleanup_resources
 
     def teardown(self):
+        if self._watcher is not None:
+            self._watcher.set()
+            self._watcher = None
         if self._cgroups is not None:
             self._cgroups.remove()
             self._cgroups = None

@@ -30,6 +30,7 @@ from grading_helpers import (
 )
 from nbformat.v4 import new_code_cell
 
+from grader import sandbox
 from grader.config import WARNING_PATTERN
 from grader.pipeline import CSV_COLUMNS, Course, GraderError
 
@@ -38,6 +39,13 @@ WARN = "00_warn"  # the toy plus a test cell that writes warnings to stderr (imp
 
 # --------------------------------------------------------------------------- the toy class
 RIGHT_SQUARE = "def square(x):\n    return x * x"
+RIGHT_CUBE = "def cube(x):\n    return x ** 3"
+BIG_FILE = """with open("big.bin", "wb") as f:  # 5 GB, 1 MB at a time
+    for _ in range(5 * 1024):
+        f.write(bytes(2**20))
+"""
+# a fork bomb is only tried where the sandbox can stop it (a pids cgroup, or not root)
+PROCESSES_LIMITED = sandbox.problem() is None and sandbox.processes_limited()
 BAD_SQUARE = "def square(x):\n    return 0"
 WARN_TEST = """import os, warnings
 import torch
@@ -90,6 +98,12 @@ def toy_class(toy):
     submit(subs, "huge", TOY, replace_cell(sol, "square", RIGHT_SQUARE + "\nprint('spam\\n' * 100000)\n"
                                            "print('x' * 2_500_000)"))
     submit(subs, "dies", TOY, replace_cell(sol, "square", "import os\nos._exit(1)"))
+    submit(subs, "dies_late", TOY, replace_cell(sol, "cube", "import os\nos._exit(1)"))
+    # the limits of the sandbox, each hit in the cube cell after square was answered right
+    submit(subs, "hog", TOY, replace_cell(sol, "cube", "hog = bytearray(12 * 2**30)  # 12 GB\n" + RIGHT_CUBE))
+    submit(subs, "bigfile", TOY, replace_cell(sol, "cube", BIG_FILE + RIGHT_CUBE))
+    if PROCESSES_LIMITED:
+        submit(subs, "bomb", TOY, replace_cell(sol, "cube", "import os\nwhile True:\n    os.fork()\n" + RIGHT_CUBE))
     submit(subs, "deleted", TOY, without_cell(half, "test_square"))
     submit(subs, "deleted_pair", TOY, without_cell(without_cell(sol, "square"), "test_square"))
     submit(subs, "deleted_bad", TOY, without_cell(replace_cell(rel, "square", BAD_SQUARE), "test_square"))
@@ -131,8 +145,8 @@ def test_release_is_canonical_and_deterministic(toy, tmp_path):
 
 
 def test_grade_prints_progress_and_speed(toy_class):
-    out = toy_class["stdout"]
-    assert "[1/15]" in out and "[15/15]" in out and "s per submission" in out
+    out, graded = toy_class["stdout"], len(toy_class["rows"]) - 3  # broken, empty and nothing are not graded
+    assert "[1/" in out and f"[{graded}/{graded}]" in out and "s per submission" in out
     assert f"wrote {toy_class['csv']}" in out
 
 
@@ -180,16 +194,36 @@ def test_notebook_time_budget(toy_class):
 
 def test_huge_output_is_cut(toy_class):
     row = toy_class["rows"]["huge"]
-    assert row["status"] == "ok" and float(row["score"]) == 3.0
+    assert row["status"] == "output" and float(row["score"]) == 3.0
     graded = toy_class["work"] / "autograded" / "huge" / TOY / f"{TOY}.ipynb"
     assert graded.stat().st_size < 300_000
     assert "Output truncated" in graded.read_text()  # nbgrader's LimitOutput: 1000 lines
     assert "output of cell square cut at" in row["message"]  # the grader's cap while it runs
 
 
-def test_dying_kernel(toy_class):
-    row = toy_class["rows"]["dies"]
-    assert row["status"] == "error" and "kernel died" in row["message"] and float(row["score"]) == 0.0
+@pytest.mark.parametrize("student, score", [("dies", 0.0), ("dies_late", 2.0)])
+def test_dying_kernel_loses_only_the_cells_from_there_on(toy_class, student, score):
+    row = toy_class["rows"][student]
+    assert row["status"] == "error" and float(row["score"]) == score, row
+    cell = "square" if student == "dies" else "cube"
+    assert f"the kernel died: exit code 1 (os._exit(), a crash or out of memory) (in cell {cell}); " \
+           "the cells before it are scored, the cells after it were not run" in row["message"]
+    graded = read(toy_class["work"] / "autograded" / student / TOY / f"{TOY}.ipynb")
+    last = next(c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_cube")
+    assert last.outputs[-1].ename == "NotRun" and f"stopped in cell {cell}" in last.outputs[-1].evalue
+
+
+@pytest.mark.parametrize("student, status, detail", [
+    ("hog", "memory", "memory limit reached in cell cube: MemoryError"),
+    ("bigfile", "disk", "disk limit reached in cell cube: OSError: [Errno"),
+    pytest.param("bomb", "processes", "processes limit reached in cell cube: ",
+                 marks=pytest.mark.skipif(not PROCESSES_LIMITED, reason="the sandbox cannot limit processes here")),
+])
+def test_limits_of_the_sandbox(toy_class, student, status, detail):
+    """Each limit hit in the cube cell: square keeps its 2 points, the CSV names the limit and the cell."""
+    row = toy_class["rows"][student]
+    assert row["status"] == status and float(row["score"]) == 2.0, row
+    assert detail in row["message"], row
 
 
 @pytest.mark.parametrize("student, score, note", [

@@ -13,7 +13,7 @@ import sys
 
 import nbformat
 import pytest
-from grading_helpers import ROOT, TOY, read, submit, write_toy
+from grading_helpers import ROOT, TOY, read, replace_cell, submit, write_toy
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
@@ -190,3 +190,56 @@ def test_grading_refuses_without_the_sandbox_unless_asked(tmp_path):
     rows = (tmp_path / "grades.csv").read_text().splitlines()
     assert rows[1].startswith("alice,00_toy,3.0,3.0,100.0,ok,") and "graded without the sandbox" in rows[1]
     assert nbformat.read(str(tmp_path / "work" / "autograded" / "alice" / TOY / f"{TOY}.ipynb"), 4).cells
+
+
+# --------------------------------------------------------------------------- limits, graded
+FORKED_HOG = """import os, time
+pids = []
+for _ in range(4):  # four processes of 100 MB each: more than the sandbox's memory
+    pid = os.fork()
+    if pid == 0:
+        try:
+            block = bytearray(100 * 2**20)
+            for i in range(0, len(block), 4096):
+                block[i] = 1
+            time.sleep(1)
+        finally:
+            os._exit(0)
+    pids.append(pid)
+print([os.waitpid(pid, 0)[1] for pid in pids])
+def cube(x):
+    return x ** 3"""
+
+
+@pytest.fixture(scope="module")
+def strict_class(tmp_path_factory):
+    """A toy class graded in the sandbox with small limits: 256 MB, 4 CPU seconds, 16 MB of disk."""
+    from grader.pipeline import Course
+
+    root = tmp_path_factory.mktemp("strict")
+    write_toy(root / "solutions")
+    sol = read(root / "solutions" / TOY / f"{TOY}.ipynb")
+    subs = root / "subs"
+    submit(subs, "good", TOY, sol)
+    submit(subs, "spinner", TOY, replace_cell(sol, "cube", "x = 0\nwhile True:\n    x += 1"))
+    submit(subs, "forked_hog", TOY, replace_cell(sol, "cube", FORKED_HOG))
+    course = Course(work=root / "work", solutions=root / "solutions", sandbox=True, timeout=30,
+                    notebook_timeout=60, memory=256, disk=16, cpu=4)
+    return course.autograde(subs, say=lambda *a: None)[TOY]
+
+
+def test_small_limits_leave_room_for_a_normal_notebook(strict_class):
+    assert (strict_class["good"]["status"], strict_class["good"]["score"]) == ("ok", 3.0), strict_class["good"]
+
+
+def test_cpu_time_limit_stops_the_kernel(strict_class):
+    record = strict_class["spinner"]
+    assert (record["status"], record["score"]) == ("cpu", 2.0), record
+    assert "the kernel died: it used up its CPU time (4 s) (in cell cube)" in record["message"]
+
+
+@pytest.mark.skipif("memory" not in sandbox.own_cgroups(), reason="no memory cgroup can be made here")
+def test_memory_of_all_processes_together_is_limited(strict_class):
+    record = strict_class["forked_hog"]
+    assert record["status"] == "memory" and "killed out of memory" in record["message"], record
+    assert record["score"] == 3.0  # the kernel lived on: only a child was killed
