@@ -15,6 +15,8 @@ Additions to nbgrader, all subclasses of its own classes:
   nbgrader does not read it as partial credit (the course's tests pass or fail as a whole).
 - ``ShortTestTracebacks`` cuts error tracebacks in test cells to their last line in the feedback,
   because IPython's traceback quotes the lines around the failing check, hidden tests included.
+- ``ScrubHiddenTests`` removes lines of the hidden tests from every output in the feedback (student
+  code can print the code of the test that calls it).
 """
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader import utils as nbgrader_utils
@@ -92,6 +94,55 @@ class NoPartialCredit(NbGraderPreprocessor):
         return cell, resources
 
 
+class ScrubHiddenTests(NbGraderPreprocessor):
+    """Remove the hidden tests' lines from every output in the feedback.
+
+    Student code can read the code that calls it (IPython keeps each cell's code for its
+    tracebacks) and print it, hidden tests included; nbgrader's ClearHiddenTests removes them
+    from the source only. The lines are replaced by ``[hidden test]``.
+    """
+
+    def preprocess(self, nb, resources):
+        from .guard import hidden_lines
+
+        tests = [c.source for c in nb.cells if c.cell_type == "code" and nbgrader_utils.is_grade(c)
+                 and not nbgrader_utils.is_solution(c)]
+        self.lines = sorted(hidden_lines(tests), key=len, reverse=True)
+        return super().preprocess(nb, resources)
+
+    def scrub(self, text):
+        for line in self.lines:
+            text = text.replace(line, "[hidden test]")
+        return text
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "code" and self.lines:
+            for output in cell.get("outputs", []):
+                if "text" in output:
+                    output.text = self.scrub(output.text)
+                for key, value in output.get("data", {}).items():
+                    if isinstance(value, str):
+                        output.data[key] = self.scrub(value)
+                if output.get("output_type") == "error":
+                    output.evalue = self.scrub(output.evalue)
+                    output.traceback = [self.scrub(line) for line in output.traceback]
+        return cell, resources
+
+
+class ClearHiddenTestsOfTests(ClearHiddenTests):
+    """nbgrader's ClearHiddenTests for the test cells only.
+
+    nbgrader looks for the hidden-test markers in every cell and fails the student's whole
+    feedback when an answer cell holds one without the other (a string that mentions them is
+    enough); answers hold no hidden tests, so they are left alone.
+    """
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if nbgrader_utils.is_grade(cell) and not nbgrader_utils.is_solution(cell):
+            return super().preprocess_cell(cell, resources, cell_index)
+        return cell, resources
+
+
 class ShortTestTracebacks(NbGraderPreprocessor):
     """Keep only the last traceback line (the error and its message) in locked test cells."""
 
@@ -109,12 +160,13 @@ def db_url(work):
 
 
 def nbgrader_config(work, timeout=None, notebook_timeout=None, max_lines=None, max_output_chars=None,
-                    sandbox=True, memory=None, processes=None, disk=None, cpu=None, hidden=()):
+                    sandbox=True, memory=None, processes=None, disk=None, cpu=None, hidden=(), guard=True):
     """The traitlets Config for a course rooted at the work folder ``work``.
 
     ``sandbox``: run every kernel in the sandbox (grader/sandbox.py) with the limits ``memory``
     (MB), ``processes``, ``disk`` (MB) and ``cpu`` (seconds); ``hidden``: folders the kernel
-    must not see besides the work folder (the checkout, the solutions).
+    must not see besides the work folder (the checkout, the solutions); ``guard``: the integrity
+    guard (grader/guard.py), off only to show what it stops.
     """
     pick = lambda value, key: DEFAULTS[key] if value is None else value  # noqa: E731
     c = Config()
@@ -133,6 +185,7 @@ def nbgrader_config(work, timeout=None, notebook_timeout=None, max_lines=None, m
     c.GradedExecute.notebook_timeout = pick(notebook_timeout, "notebook_timeout")
     c.GradedExecute.max_output_chars = pick(max_output_chars, "max_output_chars")
     c.GradedExecute.sandbox = bool(sandbox)
+    c.GradedExecute.guard = bool(guard)
     c.SandboxedKernelManager.hidden = sorted({str(work), *map(str, hidden)})
     chosen = {"memory": memory, "processes": processes, "disk": disk, "cpu": cpu}
     for key, value in chosen.items():
@@ -150,6 +203,6 @@ def nbgrader_config(work, timeout=None, notebook_timeout=None, max_lines=None, m
         SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
     ]
     c.GenerateFeedback.preprocessors = [
-        GetGrades, ClearHiddenTests, ShortTestTracebacks, CSSHTMLHeaderPreprocessor,
+        GetGrades, ScrubHiddenTests, ClearHiddenTestsOfTests, ShortTestTracebacks, CSSHTMLHeaderPreprocessor,
     ]
     return c

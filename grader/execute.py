@@ -17,7 +17,10 @@
   notebook as usual, so the cells that ran before keep their points;
 - the limits a cell ran into (memory, processes, disk, CPU, time, output) logged as warnings,
   one per cell and limit, in a form ``grader.grading.outcome`` reads back
-  (``LIMIT_LOG`` and ``DEATH_LOG``).
+  (``LIMIT_LOG`` and ``DEATH_LOG``);
+- the integrity guard (grader/guard.py): after every code cell it asks the kernel what changed
+  of what the tests depend on (it is put back), logs it (``INTEGRITY_LOG``), and fails a test
+  cell during which the code under test changed it.
 """
 import re
 import signal
@@ -30,6 +33,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer, Type
 
+from .guard import Guard
 from .sandbox import SandboxedKernelManager
 
 DEFAULTS = {
@@ -41,6 +45,7 @@ DEFAULTS = {
 # How the limits show in nbgrader's log (the grader reads them back for the CSV)
 LIMIT_LOG = "Limit reached in cell %s (%s): %s"
 DEATH_LOG = "Kernel stopped in cell %s (%s): %s"
+INTEGRITY_LOG = "Integrity: cell %s %s"
 # errors a limit raises inside the kernel: (limit, pattern on "ename: evalue")
 LIMIT_ERRORS = [
     ("memory", re.compile(r"^(MemoryError|_ArrayMemoryError|OutOfMemoryError)\b|can't allocate memory|"
@@ -69,6 +74,8 @@ class GradedExecute(Execute):
     sandbox = Bool(True, help="Start every kernel with sandbox_manager (False: unsandboxed)").tag(config=True)
     sandbox_manager = Type(SandboxedKernelManager, klass=KernelManager,
                            help="The kernel manager class that starts sandboxed kernels").tag(config=True)
+    guard = Bool(True, help="Check after every cell that the tests' helpers are intact (grader/guard.py)"
+                 ).tag(config=True)
 
     def create_kernel_manager(self):
         self.kernel_manager_class = self.sandbox_manager if self.sandbox else AsyncKernelManager
@@ -80,6 +87,7 @@ class GradedExecute(Execute):
         self._started = False
         self._stopped = None  # (cell name, why) once the kernel died or was stopped
         self._events = {"oom_kill": 0, "pids_max": 0}
+        self._guard = Guard(resources, self.log) if self.guard else None
 
         def cell_timeout(cell):
             if not deadline:
@@ -99,6 +107,10 @@ class GradedExecute(Execute):
                 self.km.seal()
                 self.log.info("%s", self.km.limits_text())
                 self._events = self.km.limit_events()
+            if self._guard:
+                allowed = self.km.readable() if hasattr(self.km, "readable") else \
+                    [self.resources.get("metadata", {}).get("path") or ".", "/tmp"]
+                self._guard.install(self.kc, allowed, timeout=max(self.startup_timeout, 60))
         if cell.cell_type != "code" or not cell.source.strip():
             return super().preprocess_cell(cell, resources, index)
         name = cell_name(cell, index)
@@ -118,7 +130,24 @@ class GradedExecute(Execute):
                                              "so the kernel was stopped")
             return cell, self.resources
         self.check_limits(cell, name)
+        if self._guard:
+            self.check_integrity(cell, name)
         return result
+
+    def check_integrity(self, cell, name):
+        try:
+            notes, void = self._guard.after(self.kc, cell, name, timeout=max(10, min(30, self.timeout or 30)))
+        except TimeoutError:
+            run_sync(self.km._async_kill_kernel)()
+            self.stop(cell, name, "error", "the kernel stopped answering after this cell, so it was stopped")
+            return
+        if self._guard.printed_hidden(cell):
+            notes.append("printed code of the hidden tests")
+        for note in notes:
+            self.log.warning(INTEGRITY_LOG, name, note)
+        if void:
+            cell.outputs.append(error_output("IntegrityError", f"this test does not count: {void}"))
+            self.log.warning(INTEGRITY_LOG, name, f"(a test) does not count: {void}")
 
     def stop(self, cell, name, status, why):
         self._stopped = name

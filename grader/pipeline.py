@@ -5,7 +5,6 @@ into nbgrader's layout, runs one nbgrader pass per assignment for the whole clas
 ``jobs``, one per student in that many processes), and records
 what happened to each submission (``work/status.json``) so that the CSV can say it.
 """
-import ast
 import contextlib
 import csv
 import json
@@ -28,7 +27,8 @@ from sqlalchemy.exc import SAWarning
 
 from . import nbformat_tools
 from .config import DEFAULTS, db_url, nbgrader_config
-from .execute import DEATH_LOG, LIMIT_LOG
+from .execute import DEATH_LOG, INTEGRITY_LOG, LIMIT_LOG
+from .integrity import rebound_helpers, suspicious_code, tampering
 from .sandbox import problem as sandbox_problem
 from .submissions import BAD_ID_CHARS, check_notebook, find_submission, student_folders
 
@@ -36,9 +36,10 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
 MAX_NOTEBOOK_MB = 100
 # the statuses of a graded submission after ok, worst first, as GradedExecute logs them
-STATUSES = ["memory", "processes", "disk", "cpu", "timeout", "output"]
+STATUSES = ["flagged", "memory", "processes", "disk", "cpu", "timeout", "output"]
 DEATH_PATTERN = re.escape(DEATH_LOG).replace("%s", "(.+?)", 2).replace("%s", "(.*)")
 LIMIT_PATTERN = re.escape(LIMIT_LOG).replace("%s", "(.+?)", 2).replace("%s", "(.*)")
+INTEGRITY_PATTERN = re.escape(INTEGRITY_LOG).replace("%s", "(.+?)", 1).replace("%s", "(.*)")
 CSV_COLUMNS = ["student_id", "assignment", "score", "max_score", "percent", "status", "message"]
 
 
@@ -115,15 +116,17 @@ class Tracker(logging.Handler):
 class Course:
     """One course: its solutions, its released notebooks and a work folder for grading."""
 
-    def __init__(self, work=None, solutions=None, course=None, sandbox=None, **limits):
+    def __init__(self, work=None, solutions=None, course=None, sandbox=None, guard=True, **limits):
         """``sandbox``: True to require the sandbox, False to grade without it, None (the default)
         to require it for ``autograde`` unless ``GRADER_UNSANDBOXED=1`` is set, and to use it in
         ``validate`` where it works. ``limits``: timeout, notebook_timeout, max_lines, memory,
-        processes, disk, cpu (see grader/README.md)."""
+        processes, disk, cpu (see grader/README.md). ``guard=False`` turns the integrity guard off
+        (only to show what it stops)."""
         self.solutions = pathlib.Path(solutions or REPO / "solutions").resolve()
         self.course = pathlib.Path(course or REPO / "course").resolve()
         self.work = pathlib.Path(work or REPO / "work").resolve()
         self.sandbox = sandbox
+        self.guard = guard
         self.sandboxed = sandbox is not False and sandbox_problem() is None
         self.limits = {k: v for k, v in limits.items() if v is not None}
         self.timeout = self.limits.get("timeout", DEFAULTS["timeout"])
@@ -149,7 +152,7 @@ class Course:
         alone (for releasing only); nbgrader skips the students in ``exclude``.
         """
         (self.work / "exchange").mkdir(parents=True, exist_ok=True)
-        config = nbgrader_config(self.work, **self.limits, sandbox=self.sandboxed,
+        config = nbgrader_config(self.work, **self.limits, sandbox=self.sandboxed, guard=self.guard,
                                  hidden=[REPO, self.solutions, self.course])
         config.CourseDirectory.student_id_exclude = ",".join(exclude)
         if not database:
@@ -288,7 +291,9 @@ class Course:
             for s, path in notebooks.items():
                 submitted = nbformat.read(str(path), as_version=4)
                 released = nbformat.read(str(self.work / "release" / a / f"{s}.ipynb"), as_version=4)
-                notes += tampering(submitted, released) + rebound_helpers(submitted, released)
+                notes += tampering(submitted, released)
+                record.setdefault("flags", []).extend(rebound_helpers(submitted, released)
+                                                      + suspicious_code(submitted, released))
             if not self.sandboxed:
                 notes.append("graded without the sandbox")
             record["message"] = "; ".join(notes)
@@ -304,18 +309,23 @@ class Course:
                     shutil.copyfile(path, dest / f"{s}.ipynb")
         return records
 
-    def outcome(self, assignment, student, messages):
+    def outcome(self, assignment, student, messages, flags=()):
         """Status and message of one autograded submission, from nbgrader's log and its output.
 
         The status names the worst thing that happened (``STATUSES``): the kernel stopped
-        (``error``, or the limit that stopped it), a limit a cell ran into, a cell interrupted at
-        its time limit, output cut; ``ok`` otherwise. The message says which cells.
+        (``error``, or the limit that stopped it), code that tampered with the tests (``flagged``:
+        the integrity guard's notes and ``flags``, the static checks' notes), a limit a cell ran
+        into, a cell interrupted at its time limit, output cut; ``ok`` otherwise. The message says
+        which cells.
         """
         texts = [text for _, text in messages]
         errors = "\n".join(text for level, text in messages if level in ("ERROR", "CRITICAL"))
         folder = self.work / "autograded" / student / assignment
-        found = {}  # status -> message parts
+        found = {"flagged": list(flags)} if flags else {}  # status -> message parts
         for text in texts:
+            integrity = re.match(INTEGRITY_PATTERN, text)
+            if integrity:
+                found.setdefault("flagged", []).append(f"cell {integrity.group(1)} {integrity.group(2)}")
             stopped = re.match(DEATH_PATTERN, text)
             if stopped:
                 cell, status, why = stopped.groups()
@@ -330,7 +340,7 @@ class Course:
         if "There was an error processing assignment" in errors or not folder.is_dir():
             lines = re.findall(r"^[\w.]*(?:Error|Exception)\b.*$", errors, flags=re.M)
             reason = lines[-1] if lines else "nbgrader could not grade it (see the log)"
-            return "error", reason[:300]
+            return "error", "; ".join([reason[:300]] + found.get("flagged", []))
         for path in sorted(folder.glob("*.ipynb")):
             nb = nbformat.read(str(path), as_version=4)
             for i, cell in enumerate(nb.cells):
@@ -409,7 +419,7 @@ class Course:
 
         def on_done(student, messages, seconds):
             record = records.setdefault(student, {})
-            record["status"], message = self.outcome(a, student, messages)
+            record["status"], message = self.outcome(a, student, messages, record.pop("flags", []))
             record["message"] = "; ".join(filter(None, [message, record.get("message", "")]))
             record["seconds"] = round(seconds, 2)
             done.append(student)
@@ -435,6 +445,7 @@ class Course:
             if not done and not result.get("success"):
                 raise GraderError(f"nbgrader autograde {a} failed:\n{result.get('error', '')}")
         for r in records.values():
+            r.pop("flags", None)
             if r["status"] == "queued":
                 r.update(status="error", message="nbgrader did not process this submission")
         elapsed = time.monotonic() - started
@@ -451,7 +462,7 @@ class Course:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             futures = {pool.submit(autograde_one, self.work, self.solutions, self.course, self.sandboxed,
-                                   self.limits, a, s): s
+                                   self.guard, self.limits, a, s): s
                        for s in students}
             for future in as_completed(futures):
                 try:
@@ -594,108 +605,13 @@ class Course:
         return changed
 
 
-def autograde_one(work, solutions, course, sandboxed, limits, assignment, student):
+def autograde_one(work, solutions, course, sandboxed, guard, limits, assignment, student):
     """One student's nbgrader pass, in a worker process: ``(student, messages, seconds)``."""
     result = []
     tracker = Tracker(lambda s, messages, seconds: result.append((s, messages, seconds)))
     started = time.monotonic()
-    grader = Course(work=work, solutions=solutions, course=course, sandbox=sandboxed, **limits)
+    grader = Course(work=work, solutions=solutions, course=course, sandbox=sandboxed, guard=guard, **limits)
     with grader.nbgrader(grader.work / "logs" / f"autograde_{assignment}" / f"{student}.log", tracker) as api:
         api.autograde(assignment, student, force=False, create=True)
         tracker.finish()
     return result[0] if result else (student, [], time.monotonic() - started)
-
-
-def tampering(submitted, released):
-    """Notes on locked cells of the released notebook that the student deleted or edited.
-
-    While autograding nbgrader reverts edits to locked cells and puts back deleted test cells
-    (OverwriteCells); the notes only say it happened.
-    """
-    by_id = {}
-    for cell in submitted.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id:
-            by_id.setdefault(grade_id, cell)
-    notes = []
-    for cell in released.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if not meta.get("locked") or meta.get("solution"):
-            continue
-        kind = "test cell" if meta.get("grade") else "locked cell"
-        mine = by_id.get(meta["grade_id"])
-        if mine is None and meta.get("grade"):
-            notes.append(f"deleted {kind} {meta['grade_id']} restored")
-        elif mine is None:  # nbgrader puts back graded cells only
-            notes.append(f"deleted {kind} {meta['grade_id']} (not restored)")
-        elif mine.get("source") != cell.source:
-            notes.append(f"edited {kind} {meta['grade_id']} restored")
-    return notes
-
-
-def _tree(source):
-    """The AST of a cell's code (IPython magics turned into Python first), or None if it does not parse."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    try:
-        return ast.parse(TransformerManager().transform_cell(source))
-    except (SyntaxError, ValueError):
-        return None
-
-
-def _imports(tree):
-    """{name: what it is imported as} for the import statements of an AST."""
-    found = {}
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                origin = f"{getattr(node, 'module', None)}:{alias.name}"
-                found[alias.asname or alias.name.split(".")[0]] = origin
-    return found
-
-
-def rebound_helpers(submitted, released):
-    """Notes on answer cells that rebind a helper the test cells use (``expect = lambda *a: None``).
-
-    The helpers are the names that locked cells import or define and that test cells read. An
-    answer cell that assigns, defines, deletes or imports one of them from elsewhere (or sets it as
-    an attribute, ``checks.expect = ...``) can make the tests pass without the work: nbgrader
-    grades what the tests say, so the note asks for a look by hand.
-    """
-    meta = [(c, c.metadata.get("nbgrader", {})) for c in released.cells if c.cell_type == "code"]
-    helpers, used = {}, set()
-    for cell, m in meta:
-        tree = _tree(cell.source) if m.get("locked") else None
-        if tree is None:
-            continue
-        if m.get("grade"):
-            used |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-        else:
-            helpers.update(_imports(tree))
-            helpers.update({n.name: "def" for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))})
-    helpers = {name: origin for name, origin in helpers.items() if name in used}
-    answers = {m["grade_id"] for _, m in meta if m.get("solution")}
-    notes = []
-    for cell in submitted.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        tree = _tree(cell.get("source", "")) if grade_id in answers and cell.get("cell_type") == "code" else None
-        if tree is None:
-            continue
-        bound = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store)}
-        bound |= {name for n in ast.walk(tree) if isinstance(n, ast.Global) for name in n.names}
-        # a string naming a helper, as in globals()["expect"] = ... or setattr(module, "expect", ...)
-        bound |= {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value in helpers}
-        bound |= {name for name, origin in _imports(tree).items() if origin != helpers.get(name)}
-        todo = list(tree.body)  # the cell's own names, not the local ones of its functions
-        while todo:
-            node = todo.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                bound.add(node.name)
-                todo += node.decorator_list
-            elif not isinstance(node, ast.Lambda):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-                    bound.add(node.id)
-                todo += ast.iter_child_nodes(node)
-        for name in sorted(bound & set(helpers)):
-            notes.append(f"cell {grade_id} rebinds {name}, which the tests use: check by hand")
-    return notes

@@ -402,6 +402,11 @@ class SandboxedKernelManager(AsyncKernelManager):
             args += ["--setenv", key, value]
         return args
 
+    def readable(self):
+        """Folders inside the sandbox where student code may look for files without a note."""
+        data = os.environ.get("GAN_COURSE_DATA_DIR")
+        return [HOME, "/tmp", "/dev", "/proc/self"] + ([data] if data else [])
+
     def seal(self):
         """Once the kernel listens on its sockets: its folder on the host becomes read-only for it,
         so nothing it writes lands outside the size-limited /sandbox."""

@@ -17,11 +17,17 @@ import nbformat
 import notebook_runner
 import pytest
 from grading_helpers import (
+    ALWAYS_EQUAL,
+    FIND_ON_DISK,
     ROOT,
+    SILENCE,
     TOY,
     all_files,
     cell_scores,
+    exec_found,
+    leak_caller,
     nbgrader_meta,
+    patch_at_call_time,
     read,
     replace_cell,
     submit,
@@ -58,6 +64,32 @@ warnings.showwarning = _show
 os.write(2, b"[W1123 08:00:00.000000000 Loss.cpp:1] Warning: a C++-level torch warning\\n")
 assert len(shown) == 2, shown
 assert square(3) == 9"""
+
+
+def dishonest(rel):
+    """Submissions that try to pass the tests without the work (square is wrong or missing, cube
+    missing), each with the integrity guard's note it must get."""
+    return {
+        # an exception handler, an AST transformer and an input transformer that silence the tests
+        "silencer": replace_cell(rel, "square", rel_source(rel, "square") + SILENCE),
+        # eq = lambda a, b: True in the answer cell
+        "rebinds": replace_cell(rel, "square", BAD_SQUARE + "\neq = lambda a, b: True"),
+        # square, called by the test, rebinds the test's helper
+        "calltime": replace_cell(rel, "square", BAD_SQUARE + patch_at_call_time(
+            "square", {"eq": "lambda *args, **kwargs: True"}, torch=False)),
+        # an object whose == always says True, and type() shadowed so that it looks like an int
+        "always_equal": replace_cell(rel, "square", ALWAYS_EQUAL.format(name="square")
+                                     + "\ntype = lambda value: int\n"),
+        # looks for the solution and the hidden tests on disk and runs what it finds; prints the
+        # code of the test cell that calls square
+        "snooper": replace_cell(replace_cell(rel, "square", FIND_ON_DISK + exec_found("square", BAD_SQUARE)
+                                             + leak_caller("square")),
+                                "cube", exec_found("cube", rel_source(rel, "cube"))),
+    }
+
+
+def rel_source(nb, grade_id):
+    return next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +140,8 @@ def toy_class(toy):
     submit(subs, "deleted_pair", TOY, without_cell(without_cell(sol, "square"), "test_square"))
     submit(subs, "deleted_bad", TOY, without_cell(replace_cell(rel, "square", BAD_SQUARE), "test_square"))
     submit(subs, "edited_bad", TOY, replace_cell(replace_cell(rel, "square", BAD_SQUARE), "test_square", "pass"))
-    submit(subs, "rebinds", TOY, replace_cell(rel, "square", BAD_SQUARE + "\neq = lambda a, b: True"))
+    for student, nb in dishonest(rel).items():
+        submit(subs, student, TOY, nb)
     (subs / "broken" / TOY).mkdir(parents=True)
     (subs / "broken" / TOY / f"{TOY}.ipynb").write_text('{"cells": [', encoding="utf-8")
     (subs / "empty" / TOY).mkdir(parents=True)
@@ -237,19 +270,52 @@ def test_deleted_or_edited_test_cells_are_restored(toy_class, student, score, no
     assert row["status"] == "ok" and float(row["score"]) == score and note in row["message"]
 
 
-def test_an_answer_that_rebinds_a_helper_of_the_tests_is_flagged(toy_class):
-    row = toy_class["rows"]["rebinds"]  # eq = lambda a, b: True: the visible test passes, the hidden one not
-    assert row["status"] == "ok" and float(row["score"]) == 0.0
-    assert "cell square rebinds eq, which the tests use: check by hand" in row["message"]
-    assert "rebinds" not in toy_class["rows"]["good"]["message"]
+@pytest.mark.parametrize("student, notes", [
+    ("rebinds", ["cell square rebinds eq, which the tests use: check by hand",
+                 "cell square rebound eq, which the tests use, put back"]),
+    ("silencer", ["cell square replaced CustomTB of the shell, put back", "cell square changed ast_transformers",
+                  "cell square changed input_transformers_post"]),
+    ("calltime", ["cell test_square (a test) does not count: while it ran, the code it tests rebound eq"]),
+    ("always_equal", ["cell square defined type, which hides the builtin the tests use, put back"]),
+    ("snooper", ["cell square looked for files outside its folders", "cell square ran code with exec() or eval()",
+                 "cell test_square printed code of the hidden tests"]),
+])
+def test_dishonest_submissions_earn_nothing_and_are_flagged(toy_class, student, notes):
+    row = toy_class["rows"][student]
+    assert row["status"] == "flagged" and float(row["score"]) == 0.0, row
+    for note in notes:
+        assert note in row["message"], row["message"]
+
+
+def test_the_sandbox_hides_the_solution_and_the_hidden_tests(toy_class):
+    graded = read(toy_class["work"] / "autograded" / "snooper" / TOY / f"{TOY}.ipynb")
+    square = next(c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "square")
+    assert "found 0 solution cells and 0 hidden tests on disk" in square.outputs[0].text
+    html = (toy_class["work"] / "feedback" / "snooper" / TOY / f"{TOY}.html").read_text()
+    assert "square(-2)" not in html and "hidden test" in html  # printed by the student's code, removed
+
+
+def test_the_dishonest_submissions_would_pass_without_the_sandbox_and_the_guard(toy, tmp_path):
+    """The same submissions graded with neither: each attack works (what the tests above stop)."""
+    root, course = toy
+    rel = read(course.course / TOY / f"{TOY}.ipynb")
+    subs = tmp_path / "subs"
+    for student, nb in dishonest(rel).items():
+        submit(subs, student, TOY, nb)
+    open_course = Course(work=tmp_path / "work", solutions=course.solutions, course=course.course, sandbox=False,
+                         guard=False)
+    records = open_course.autograde(subs, say=lambda *a: None)[TOY]
+    scores = {student: record["score"] for student, record in records.items()}
+    assert scores == {"silencer": 3.0, "rebinds": 2.0, "calltime": 2.0, "always_equal": 2.0, "snooper": 3.0}, records
 
 
 def test_runner_scores_the_toy_class_as_nbgrader_does(toy, toy_class):
     """tests/notebook_runner.py against nbgrader on the toy: partial work, a value shown by a test
-    cell, an edited test cell (put back), a rebound helper."""
+    cell, an edited test cell (put back). (The runner has no integrity guard: a rebound helper
+    would pass there, see test_the_dishonest_submissions_would_pass_without_the_sandbox_and_the_guard.)"""
     root, course = toy
     source = read(course.solutions / TOY / f"{TOY}.ipynb")
-    students = ["good", "released", "half", "edited_bad", "rebinds"]
+    students = ["good", "released", "half", "edited_bad"]
     cases = {s: notebook_runner.graded_cells(read(root / "submissions" / s / TOY / f"{TOY}.ipynb"), source)
              for s in students}
     cases["source"] = notebook_runner.graded_cells(source, source)
