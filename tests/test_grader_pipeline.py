@@ -14,8 +14,13 @@ import subprocess
 import sys
 
 import nbformat
-import notebook_runner
 import pytest
+from nbformat.v4 import new_code_cell
+
+import notebook_runner
+from grader import sandbox
+from grader.config import WARNING_PATTERN
+from grader.pipeline import CSV_COLUMNS, Course, GraderError
 from grading_helpers import (
     ALWAYS_EQUAL,
     FIND_ON_DISK,
@@ -34,11 +39,6 @@ from grading_helpers import (
     without_cell,
     write_toy,
 )
-from nbformat.v4 import new_code_cell
-
-from grader import sandbox
-from grader.config import WARNING_PATTERN
-from grader.pipeline import CSV_COLUMNS, Course, GraderError
 
 WARN = "00_warn"  # the toy plus a test cell that writes warnings to stderr (imports torch)
 

@@ -13,7 +13,6 @@ import sys
 
 import nbformat
 import pytest
-from grading_helpers import ROOT, TOY, read, replace_cell, submit, write_toy
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
@@ -21,6 +20,7 @@ from traitlets.config import Config
 
 from grader import sandbox
 from grader.pipeline import grading_env
+from grading_helpers import ROOT, TOY, read, replace_cell, submit, write_toy
 
 pytestmark = pytest.mark.skipif(sandbox.problem() is not None, reason=f"no sandbox here: {sandbox.problem()}")
 
