@@ -3,8 +3,9 @@ import argparse
 import sys
 import time
 
-from .pipeline import Course, GraderError, put_env_on_path
+from .course import Course
 from .sandbox import LIMITS
+from .session import GraderError, put_env_on_path
 
 
 def build_parser():

@@ -17,7 +17,14 @@ Additions to nbgrader, all subclasses of its own classes:
   because IPython's traceback quotes the lines around the failing check, hidden tests included.
 - ``ScrubHiddenTests`` removes lines of the hidden tests from every output in the feedback (student
   code can print the code of the test that calls it).
+
+``plain_nbgrader_config`` is the same Config for plain ``nbgrader`` commands and the formgrader:
+the repository's ``nbgrader_config.py`` and the one ``python -m grader`` writes into each work
+folder (``config_file_text``) are made from it, so ``nbgrader autograde`` grades as the grader does.
 """
+import os
+import pathlib
+
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader import utils as nbgrader_utils
 from nbgrader.preprocessors import (
@@ -39,6 +46,7 @@ from traitlets.config import Config
 from .execute import DEFAULTS as EXECUTE_DEFAULTS
 from .execute import GradedExecute
 from .sandbox import LIMITS
+from .session import REPO, kernel_env, put_env_on_path
 
 # Anything a warning writes to stderr: Python's "<file>:<line>: SomeWarning: ..." and torch's
 # C++ "[W1123 08:00:00.000000000 file.cpp:12] Warning: ..." lines.
@@ -169,6 +177,7 @@ def nbgrader_config(work, timeout=None, notebook_timeout=None, max_lines=None, m
     guard (grader/guard.py), off only to show what it stops.
     """
     pick = lambda value, key: DEFAULTS[key] if value is None else value  # noqa: E731
+    work = pathlib.Path(work)
     c = Config()
     c.CourseDirectory.root = str(work)
     c.CourseDirectory.db_url = db_url(work)
@@ -206,3 +215,44 @@ def nbgrader_config(work, timeout=None, notebook_timeout=None, max_lines=None, m
         GetGrades, ScrubHiddenTests, ClearHiddenTestsOfTests, ShortTestTracebacks, CSSHTMLHeaderPreprocessor,
     ]
     return c
+
+
+def plain_nbgrader_config(work, hidden=(), **settings):
+    """``nbgrader_config`` for plain ``nbgrader`` commands run on the work folder ``work``.
+
+    Sets what ``python -m grader`` sets while nbgrader runs (the kernels' environment, ``alembic``
+    on PATH) in this process. The kernels run in the sandbox unless ``GRADER_UNSANDBOXED=1`` is
+    set: where bwrap cannot start, every submission then fails with the reason (as the grader
+    refuses to grade without ``--unsandboxed``). ``hidden``: folders the kernels must not see
+    besides the work folder and this checkout; ``settings``: the limits (see ``nbgrader_config``).
+    """
+    os.environ.update(kernel_env())
+    put_env_on_path()
+    settings["sandbox"] = os.environ.get("GRADER_UNSANDBOXED", "") in ("", "0")
+    folders = [REPO, REPO / "solutions", REPO / "course", *hidden]
+    return nbgrader_config(os.path.abspath(work), hidden=folders, **settings)
+
+
+CONFIG_FILE = """\
+# nbgrader's configuration for this work folder, written by `python -m grader` with the limits it
+# graded with: plain `nbgrader autograde`, `nbgrader generate_feedback` and the formgrader, run in
+# this folder, grade as `python -m grader` does (same preprocessors, sandbox, limits and integrity
+# checks). Rewritten by every grading run; see grader/README.md.
+import os
+import sys
+import traceback
+
+try:
+    sys.path.insert(0, {repo!r})
+    from grader.config import plain_nbgrader_config
+
+    c.merge(plain_nbgrader_config(os.path.dirname(os.path.abspath(__file__)), hidden={hidden!r}, **{settings!r}))
+except Exception:  # nbgrader would go on with its defaults, unsandboxed: no kernel starts instead
+    traceback.print_exc()
+    c.Execute.kernel_name = "grader-configuration-failed-see-above"
+"""
+
+
+def config_file_text(hidden=(), **settings):
+    """The text of a work folder's nbgrader_config.py, for these ``hidden`` folders and limits."""
+    return CONFIG_FILE.format(repo=str(REPO), hidden=[str(h) for h in hidden], settings=settings)

@@ -12,6 +12,21 @@ from grader.config import db_url
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TOY = "00_toy"
+WARN = "00_warn"  # the toy plus a test cell that writes warnings to stderr (imports torch)
+RIGHT_SQUARE = "def square(x):\n    return x * x"
+BAD_SQUARE = "def square(x):\n    return 0"
+WARN_TEST = """import os, warnings
+import torch
+shown = []
+_show = warnings.showwarning
+warnings.showwarning = lambda *args, **kwargs: (shown.append(args[0]), _show(*args, **kwargs))
+torch.tensor(torch.ones(2))  # torch's UserWarning: copy construct from a tensor
+warnings.warn("a plain Python warning")
+warnings.showwarning = _show
+os.write(2, b"[W1123 08:00:00.000000000 Loss.cpp:1] Warning: a C++-level torch warning\\n")
+assert len(shown) == 2, shown
+assert square(3) == 9"""
+
 # Where bubblewrap cannot start, the grading tests grade without the sandbox (as
 # ``python -m grader ... --unsandboxed`` would) and the tests of the sandbox itself skip.
 NO_SANDBOX = sandbox.problem()
@@ -62,6 +77,14 @@ def replace_cell(nb, grade_id, source):
     cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
     assert cells, f"no cell {grade_id}"
     cells[0].source = source
+    return nb
+
+
+def up_to_last_test(nb):
+    """``nb`` without the cells after its last test cell: they cannot change any score."""
+    nb = copy.deepcopy(nb)
+    last = max(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade"))
+    nb.cells = nb.cells[:last + 1]
     return nb
 
 

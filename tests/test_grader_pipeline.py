@@ -20,13 +20,19 @@ from nbformat.v4 import new_code_cell
 import notebook_runner
 from grader import sandbox
 from grader.config import WARNING_PATTERN
-from grader.pipeline import CSV_COLUMNS, Course, GraderError
+from grader.course import Course
+from grader.records import CSV_COLUMNS
+from grader.session import GraderError
 from grading_helpers import (
     ALWAYS_EQUAL,
+    BAD_SQUARE,
     FIND_ON_DISK,
+    RIGHT_SQUARE,
     ROOT,
     SILENCE,
     TOY,
+    WARN,
+    WARN_TEST,
     all_files,
     cell_scores,
     exec_found,
@@ -40,11 +46,7 @@ from grading_helpers import (
     write_toy,
 )
 
-WARN = "00_warn"  # the toy plus a test cell that writes warnings to stderr (imports torch)
-
-
 # --------------------------------------------------------------------------- the toy class
-RIGHT_SQUARE = "def square(x):\n    return x * x"
 RIGHT_CUBE = "def cube(x):\n    return x ** 3"
 BIG_FILE = """with open("big.bin", "wb") as f:  # 5 GB, 1 MB at a time
     for _ in range(5 * 1024):
@@ -52,18 +54,7 @@ BIG_FILE = """with open("big.bin", "wb") as f:  # 5 GB, 1 MB at a time
 """
 # a fork bomb is only tried where the sandbox can stop it (a pids cgroup, or not root)
 PROCESSES_LIMITED = sandbox.problem() is None and sandbox.processes_limited()
-BAD_SQUARE = "def square(x):\n    return 0"
-WARN_TEST = """import os, warnings
-import torch
-shown = []
-_show = warnings.showwarning
-warnings.showwarning = lambda *args, **kwargs: (shown.append(args[0]), _show(*args, **kwargs))
-torch.tensor(torch.ones(2))  # torch's UserWarning: copy construct from a tensor
-warnings.warn("a plain Python warning")
-warnings.showwarning = _show
-os.write(2, b"[W1123 08:00:00.000000000 Loss.cpp:1] Warning: a C++-level torch warning\\n")
-assert len(shown) == 2, shown
-assert square(3) == 9"""
+
 
 
 def dishonest(rel):
