@@ -113,9 +113,8 @@ class ScrubHiddenTests(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         from .guard import hidden_lines
 
-        tests = [c.source for c in nb.cells if c.cell_type == "code" and nbgrader_utils.is_grade(c)
-                 and not nbgrader_utils.is_solution(c)]
-        self.lines = sorted(hidden_lines(tests), key=len, reverse=True)
+        sources = [c.source for c in nb.cells if c.cell_type == "code"]
+        self.lines = sorted(hidden_lines(sources), key=len, reverse=True)
         return super().preprocess(nb, resources)
 
     def scrub(self, text):

@@ -78,12 +78,29 @@ def imported_modules(tree):
 
 
 def hidden_lines(sources):
-    """Distinctive lines of the hidden tests in ``sources`` (the test cells' code)."""
-    lines = []
+    """Distinctive lines of the hidden tests in ``sources`` (the code of a notebook's cells): at
+    least 16 characters long, and not also in the visible code (``with torch.no_grad():``)."""
+    lines, visible = [], set()
     for source in sources:
         for block in HIDDEN.findall(source):
             lines += [line.strip() for line in block.splitlines() if len(line.strip()) >= 16]
-    return list(dict.fromkeys(lines))
+        visible |= {line.strip() for line in HIDDEN.sub("", source).splitlines()}
+    return [line for line in dict.fromkeys(lines) if line not in visible]
+
+
+def condensed(notes, shown=3):
+    """``notes`` with the ones that differ only in what is in brackets (the paths a cell looked
+    for) made one: ``looked for files outside its folders (/a, /b, /c and 5 more)``."""
+    groups = {}
+    for note in notes:
+        head, _, detail = note.partition(" (")
+        groups.setdefault(head, []).append(detail[:-1] if detail else None)
+    found = []
+    for head, details in groups.items():
+        details = [d for d in dict.fromkeys(details) if d]
+        more = f" and {len(details) - shown} more" if len(details) > shown else ""
+        found.append(f"{head} ({', '.join(details[:shown])}{more})" if details else head)
+    return found
 
 
 class Guard:
@@ -95,7 +112,7 @@ class Guard:
         self.cells = self.source_cells(resources)
         self.broken = None  # the cell after which the kernel's guard stopped answering
         self.installed = False
-        self.hidden = hidden_lines([source for source, kind in self.cells.values() if kind == "test"])
+        self.hidden = hidden_lines([source for source, _ in self.cells.values()])
 
     @staticmethod
     def source_cells(resources):
@@ -212,7 +229,7 @@ class Guard:
             self.log.warning("Integrity: the grader's checks in the kernel stopped working after cell %s (%s); "
                              "the tests after it do not count", name, str(exc)[:200])
             return [], "the grader's checks in the kernel stopped working" if kind == "test" else None
-        notes = [f"{what}, put back" for what in report["changed"]] + report["noted"]
+        notes = [f"{what}, put back" for what in report["changed"]] + condensed(report["noted"])
         void = None
         if kind == "test" and notes:
             void = "while it ran, the code it tests " + "; ".join(notes[:3])

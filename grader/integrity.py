@@ -13,10 +13,11 @@ import ast
 
 
 def tampering(submitted, released):
-    """Notes on locked cells of the released notebook that the student deleted or edited.
+    """Notes on locked cells of the released notebook that the student deleted, edited or made
+    another kind of cell, and on answer cells made another kind.
 
-    While autograding nbgrader reverts edits to locked cells and puts back deleted test cells
-    (OverwriteCells); the notes only say it happened.
+    While autograding nbgrader reverts edits to locked cells (their kind included) and puts back
+    deleted test cells (OverwriteCells); the notes only say it happened.
     """
     by_id = {}
     for cell in submitted.cells:
@@ -34,8 +35,16 @@ def tampering(submitted, released):
             notes.append(f"deleted {kind} {meta['grade_id']} restored")
         elif mine is None:  # nbgrader puts back graded cells only
             notes.append(f"deleted {kind} {meta['grade_id']} (not restored)")
+        elif mine.get("cell_type") != cell.cell_type:
+            notes.append(f"{kind} {meta['grade_id']} made {mine.get('cell_type')}, restored")
         elif mine.get("source") != cell.source:
             notes.append(f"edited {kind} {meta['grade_id']} restored")
+    answers = {c.metadata.get("nbgrader", {}).get("grade_id"): c.cell_type for c in released.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    for grade_id, cell_type in answers.items():
+        mine = by_id.get(grade_id)
+        if mine is not None and mine.get("cell_type") != cell_type:
+            notes.append(f"answer cell {grade_id} made {mine.get('cell_type')}, graded as code")
     return notes
 
 
@@ -102,8 +111,9 @@ def rebound_helpers(submitted, released):
                 if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
                     bound.add(node.id)
                 todo += ast.iter_child_nodes(node)
-        for name in sorted(bound & set(helpers)):
-            notes.append(f"cell {grade_id} rebinds {name}, which the tests use: check by hand")
+        names = sorted(bound & set(helpers))
+        if names:
+            notes.append(f"cell {grade_id} rebinds {', '.join(names)}, which the tests use: check by hand")
     return notes
 
 

@@ -14,6 +14,7 @@ from .execute import DEATH_LOG, INTEGRITY_LOG, LIMIT_LOG
 STATUSES = ["flagged", "memory", "processes", "disk", "cpu", "timeout", "output"]
 DEATH_PATTERN = re.escape(DEATH_LOG).replace("%s", "(.+?)", 2).replace("%s", "(.*)")
 LIMIT_PATTERN = re.escape(LIMIT_LOG).replace("%s", "(.+?)", 2).replace("%s", "(.*)")
+MAX_NOTES = 20  # notes of one kind in a message
 INTEGRITY_PATTERN = re.escape(INTEGRITY_LOG).replace("%s", "(.+?)", 1).replace("%s", "(.*)")
 
 
@@ -62,6 +63,9 @@ def outcome(folder, messages, flags=(), timeout=None, notebook_timeout=None, max
     stopped = found.pop("stopped", None)
     parts = [stopped[1]] if stopped else []
     for kind in STATUSES:
-        parts += list(dict.fromkeys(found.get(kind, [])))
+        notes = list(dict.fromkeys(found.get(kind, [])))
+        if len(notes) > MAX_NOTES:  # the integrity guard's are all in the log
+            notes = notes[:MAX_NOTES] + [f"and {len(notes) - MAX_NOTES} more notes ({kind})"]
+        parts += notes
     status = stopped[0] if stopped else next((kind for kind in STATUSES if kind in found), "ok")
     return status, "; ".join(parts)

@@ -1,11 +1,13 @@
 """The grading pipeline (``python -m grader``) on a toy assignment made in a temp folder.
 
-Two tiny exercises, no torch: release, the bad submissions (endless loop, broken JSON, deleted or
-edited test cells, huge output, a dying kernel, a missing notebook), the CSV and feedback (one
+Two tiny exercises, no torch: release, the bad submissions (endless loops, broken JSON, an empty
+file, deleted or edited test cells, a cell made markdown, 2 million printed lines, a dying kernel,
+the sandbox's limits, dishonest answers, a missing notebook), the CSV and feedback (one
 ``python -m grader grade`` run covers them all), warnings on stderr, validate and clean, and the
 notebook runner of tests/notebook_runner.py against nbgrader on the same submissions.
 tests/test_grader.py grades the course's real assignments.
 """
+import copy
 import csv
 import json
 import os
@@ -79,6 +81,15 @@ def dishonest(rel):
     }
 
 
+def as_markdown(nb, grade_id):
+    """A copy of ``nb`` with cell ``grade_id`` changed to a markdown cell (same source and metadata)."""
+    nb = copy.deepcopy(nb)
+    for i, cell in enumerate(nb.cells):
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            nb.cells[i] = nbformat.v4.new_markdown_cell(cell.source, metadata=cell.metadata, id=cell.get("id"))
+    return nb
+
+
 def rel_source(nb, grade_id):
     return next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
@@ -118,8 +129,7 @@ def toy_class(toy):
                                                "    except KeyboardInterrupt:\n        pass"))
     submit(subs, "slow", TOY, replace_cell(replace_cell(sol, "square", "import time\ntime.sleep(2.5)\n" + RIGHT_SQUARE),
                                            "cube", "import time\ntime.sleep(2.5)\ndef cube(x):\n    return x ** 3"))
-    submit(subs, "huge", TOY, replace_cell(sol, "square", RIGHT_SQUARE + "\nprint('spam\\n' * 100000)\n"
-                                           "print('x' * 2_500_000)"))
+    submit(subs, "huge", TOY, replace_cell(sol, "square", RIGHT_SQUARE + "\nprint('spam\\n' * 2_000_000)"))
     submit(subs, "dies", TOY, replace_cell(sol, "square", "import os\nos._exit(1)"))
     submit(subs, "dies_late", TOY, replace_cell(sol, "cube", "import os\nos._exit(1)"))
     # the limits of the sandbox, each hit in the cube cell after square was answered right
@@ -130,12 +140,16 @@ def toy_class(toy):
     submit(subs, "deleted", TOY, without_cell(half, "test_square"))
     submit(subs, "deleted_pair", TOY, without_cell(without_cell(sol, "square"), "test_square"))
     submit(subs, "deleted_bad", TOY, without_cell(replace_cell(rel, "square", BAD_SQUARE), "test_square"))
+    submit(subs, "markdown_test", TOY, as_markdown(half, "test_square"))  # nbgrader makes it code again
+    submit(subs, "markdown_answer", TOY, as_markdown(sol, "square"))  # nbgrader runs it as code again
     submit(subs, "edited_bad", TOY, replace_cell(replace_cell(rel, "square", BAD_SQUARE), "test_square", "pass"))
     for student, nb in dishonest(rel).items():
         submit(subs, student, TOY, nb)
     (subs / "broken" / TOY).mkdir(parents=True)
     (subs / "broken" / TOY / f"{TOY}.ipynb").write_text('{"cells": [', encoding="utf-8")
     (subs / "empty" / TOY).mkdir(parents=True)
+    (subs / "empty_file" / TOY).mkdir(parents=True)
+    (subs / "empty_file" / TOY / f"{TOY}.ipynb").write_bytes(b"")
     (subs / "nothing").mkdir()
 
     work, grades = root / "work", root / "grades.csv"
@@ -169,7 +183,7 @@ def test_release_is_canonical_and_deterministic(toy, tmp_path):
 
 
 def test_grade_prints_progress_and_speed(toy_class):
-    out, graded = toy_class["stdout"], len(toy_class["rows"]) - 3  # broken, empty and nothing are not graded
+    out, graded = toy_class["stdout"], len(toy_class["rows"]) - 4  # broken, empty, empty_file, nothing: not graded
     assert "[1/" in out and f"[{graded}/{graded}]" in out and "s per submission" in out
     assert f"wrote {toy_class['csv']}" in out
 
@@ -255,6 +269,8 @@ def test_limits_of_the_sandbox(toy_class, student, status, detail):
     ("deleted_bad", 0.0, "deleted test cell test_square restored"),
     ("deleted_pair", 1.0, "deleted test cell test_square restored"),  # and the cell above it
     ("edited_bad", 0.0, "edited test cell test_square restored"),
+    ("markdown_test", 2.0, "test cell test_square made markdown, restored"),
+    ("markdown_answer", 3.0, "answer cell square made markdown, graded as code"),
 ])
 def test_deleted_or_edited_test_cells_are_restored(toy_class, student, score, note):
     row = toy_class["rows"][student]
@@ -338,6 +354,7 @@ def test_broken_json_and_missing_notebooks(toy_class):
     for student in ("empty", "nothing"):
         assert rows[student]["status"] == "missing" and float(rows[student]["score"]) == 0.0
     assert "0.0" == rows["broken"]["score"]
+    assert rows["empty_file"]["status"] == "invalid notebook" and float(rows["empty_file"]["score"]) == 0.0
 
 
 def test_csv_columns_and_rows(toy_class):
