@@ -219,17 +219,21 @@ def nbgrader_config(work, timeout=None, notebook_timeout=None, max_lines=None, m
 def plain_nbgrader_config(work, hidden=(), **settings):
     """``nbgrader_config`` for plain ``nbgrader`` commands run on the work folder ``work``.
 
-    Sets what ``python -m grader`` sets while nbgrader runs (the kernels' environment, ``alembic``
-    on PATH) in this process. The kernels run in the sandbox unless ``GRADER_UNSANDBOXED=1`` is
+    The kernels get the environment ``python -m grader`` gives them (offline data, the checkout
+    importable) through ``GradedExecute.kernel_env``: this process's own environment is left
+    alone (a Jupyter server that reads this file, for the formgrader or a student's JupyterLab
+    started in the checkout, must not start its other kernels offline), except that ``alembic``
+    is put on PATH. The kernels run in the sandbox unless ``GRADER_UNSANDBOXED=1`` is
     set: where bwrap cannot start, every submission then fails with the reason (as the grader
     refuses to grade without ``--unsandboxed``). ``hidden``: folders the kernels must not see
     besides the work folder and this checkout; ``settings``: the limits (see ``nbgrader_config``).
     """
-    os.environ.update(kernel_env())
     put_env_on_path()
     settings["sandbox"] = os.environ.get("GRADER_UNSANDBOXED", "") in ("", "0")
     folders = [REPO, REPO / "solutions", REPO / "course", *hidden]
-    return nbgrader_config(os.path.abspath(work), hidden=folders, **settings)
+    c = nbgrader_config(os.path.abspath(work), hidden=folders, **settings)
+    c.GradedExecute.kernel_env = kernel_env()
+    return c
 
 
 CONFIG_FILE = """\

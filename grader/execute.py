@@ -22,6 +22,7 @@
   of what the tests depend on (it is put back), logs it (``INTEGRITY_LOG``), and fails a test
   cell during which the code under test changed it.
 """
+import os
 import re
 import signal
 import time
@@ -31,7 +32,7 @@ from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Integer, Type
+from traitlets import Bool, Dict, Integer, Type, Unicode
 
 from .guard import Guard
 from .sandbox import SandboxedKernelManager
@@ -76,6 +77,15 @@ class GradedExecute(Execute):
                            help="The kernel manager class that starts sandboxed kernels").tag(config=True)
     guard = Bool(True, help="Check after every cell that the tests' helpers are intact (grader/guard.py)"
                  ).tag(config=True)
+    kernel_env = Dict(value_trait=Unicode(), help="Variables every kernel gets on top of this process's "
+                      "environment (which is left alone)").tag(config=True)
+
+    async def async_start_new_kernel(self, **kwargs):
+        if self.kernel_env:
+            kwargs["env"] = {**os.environ, **kwargs.get("env", {}), **self.kernel_env}
+        return await super().async_start_new_kernel(**kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)
 
     def create_kernel_manager(self):
         self.kernel_manager_class = self.sandbox_manager if self.sandbox else AsyncKernelManager

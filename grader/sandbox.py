@@ -327,11 +327,13 @@ class SandboxedKernelManager(AsyncKernelManager):
     _cgroups = None
     _files = None
     _watcher = None
+    _launch_env = None
 
     async def _async_pre_start_kernel(self, **kw):
         reason = problem()
         if reason:
             raise SandboxError(reason)
+        self._launch_env = dict(kw.get("env") or os.environ)  # the kernel's environment, as asked
         host_cwd = pathlib.Path(kw.get("cwd") or os.getcwd()).resolve()
         self._rundir = pathlib.Path(tempfile.mkdtemp(prefix="gank-"))  # short: a socket path has < 108 bytes
         os.chmod(self._rundir, 0o700)
@@ -355,7 +357,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments=None):
         cmd = super().format_kernel_cmd(extra_arguments)
-        return self.wrap(cmd, dict(os.environ))
+        return self.wrap(cmd, self._launch_env or dict(os.environ))
 
     def wrap(self, cmd, env):
         """``cmd`` (a kernel command) as the command that starts it in the sandbox."""

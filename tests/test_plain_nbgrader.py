@@ -30,14 +30,20 @@ from grading_helpers import (
     write_toy,
 )
 
+# the kernels' environment: the course's packages import, data is offline
+ENV_TEST = """import os
+import gankit
+import data_tools
+assert os.environ["GAN_COURSE_OFFLINE"] == "1", os.environ["GAN_COURSE_OFFLINE"]"""
 STUDENTS = ["good", "released", "half", "deleted", "edited_bad", "rebinds", "dies"]
 
 
 def nbgrader(*args, cwd):
     """A plain nbgrader command, run as an instructor would in the work folder."""
+    env = {k: v for k, v in os.environ.items() if k not in ("GAN_COURSE_OFFLINE", "PYTHONPATH")}  # from the config
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, env=dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep
-                                                + os.environ.get("PATH", "")))
+                          timeout=600, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc.stdout + proc.stderr
 
@@ -46,7 +52,8 @@ def nbgrader(*args, cwd):
 def both_ways(tmp_path_factory):
     root = tmp_path_factory.mktemp("plain")
     solutions, course = root / "solutions", root / "course"
-    write_toy(solutions, WARN, extra_cells=[new_code_cell(WARN_TEST, metadata=nbgrader_meta("test_warn", "test", 1))])
+    write_toy(solutions, WARN, extra_cells=[new_code_cell(WARN_TEST, metadata=nbgrader_meta("test_warn", "test", 1)),
+                                            new_code_cell(ENV_TEST, metadata=nbgrader_meta("test_env", "test", 1))])
     subprocess.run([sys.executable, "-m", "grader", "release", "--solutions", str(solutions), "--out", str(course)],
                    cwd=ROOT, check=True, capture_output=True)
     sol = read(solutions / WARN / f"{WARN}.ipynb")
@@ -89,7 +96,21 @@ def test_plain_nbgrader_gives_every_cell_the_same_score(both_ways, student):
 
 
 def test_the_warnings_cost_no_points_either_way(both_ways):
-    assert cell_scores(both_ways["plain"], WARN, "good") == {"test_square": 2.0, "test_cube": 1.0, "test_warn": 1.0}
+    assert cell_scores(both_ways["plain"], WARN, "good") == {"test_square": 2.0, "test_cube": 1.0, "test_warn": 1.0,
+                                                             "test_env": 1.0}
+
+
+def test_reading_the_config_leaves_this_process_alone(tmp_path, monkeypatch):
+    """A Jupyter server that reads nbgrader_config.py (the formgrader, a student's JupyterLab
+    started in the checkout) keeps its environment: only the kernels nbgrader grades get theirs."""
+    from grader.config import plain_nbgrader_config
+
+    monkeypatch.setenv("GAN_COURSE_OFFLINE", "0")
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    c = plain_nbgrader_config(tmp_path / "work")
+    assert os.environ["GAN_COURSE_OFFLINE"] == "0" and "PYTHONPATH" not in os.environ
+    assert c.GradedExecute.kernel_env["GAN_COURSE_OFFLINE"] == "1"
+    assert str(ROOT) in c.GradedExecute.kernel_env["PYTHONPATH"]
 
 
 def test_plain_feedback_hides_the_hidden_tests(both_ways):
