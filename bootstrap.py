@@ -65,6 +65,16 @@ def venv_env(**extra):
     return env
 
 
+def parallel(pytest_args):
+    """pytest-xdist's options for two workers (see conftest.py), when xdist is installed (the test
+    extras have it) and ``pytest_args`` do not choose already (``-n 0`` runs in one process)."""
+    chosen = any(a.startswith(("-n", "--numprocesses", "--dist", "-pno:xdist")) for a in pytest_args) \
+        or "no:xdist" in pytest_args
+    if chosen or subprocess.call([PYTHON, "-c", "import xdist"], stderr=subprocess.DEVNULL):
+        return []
+    return ["-n", "2", "--dist", "loadfile", "--no-loadscope-reorder"]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=["lab", "test", "run", "install"])
@@ -81,7 +91,7 @@ def main(argv=None):
         root = ["--allow-root"] if getattr(os, "geteuid", lambda: 1)() == 0 else []
         return run([BIN / "jupyter", "lab", "course", *root, *args.rest], env=venv_env())
     if args.action == "test":
-        return run([PYTHON, "-m", "pytest", *args.rest], env=venv_env(MPLBACKEND="Agg"))
+        return run([PYTHON, "-m", "pytest", *parallel(args.rest), *args.rest], env=venv_env(MPLBACKEND="Agg"))
     fast = {"GAN_COURSE_FAST": "1"} if args.fast else {}
     return run([PYTHON, "-m", "tools.run_notebooks", *args.rest], env=venv_env(**fast))
 

@@ -18,22 +18,23 @@ What it checks for the digit chooser (gankit.explorer.choose_digit, notebook 06)
 * "new z" redraws all 8 samples and the label, digit 0 stays chosen; then digit 3 differs from
   the first digit-3 image (z changed).
 
-It starts ``.venv/bin/jupyter lab`` on a free port with a random token in a temporary folder, with
-fast mode off (so widgets are live) and one torch thread, writes a small notebook there that calls
-``explore`` on a tiny untrained generator and ``choose_digit`` on a tiny untrained conditional
-generator (no training: it takes seconds), opens it in chromium, runs all cells from the Run menu
-and uses the widgets as a student would. The server is stopped at
-the end in every case. Prints PASS/FAIL lines; exit code 1 on failure. Screenshots go to
+It starts JupyterLab with the venv's Python (``.venv/bin/python -m jupyterlab``) on a free port
+with a random token in a temporary folder, with fast mode off (so widgets are live) and one torch
+thread, writes a small notebook there that calls ``explore`` on a tiny untrained generator and
+``choose_digit`` on a tiny untrained conditional generator (no training: it takes seconds), opens
+it in chromium, runs all cells from the Run menu and uses the widgets as a student would. The
+server is stopped at the end in every case. Prints PASS/FAIL lines; exit code 1 on failure. Screenshots go to
 /tmp/explorer_check/*.png (or --shots).
 
-Needs playwright (Python) and a chromium; neither is a dependency of the course. For example:
+Needs playwright (Python; the test extras install it) and a chromium (Debian: ``apt-get install
+chromium``); playwright's own browser download is not used. tests/test_browser.py runs it as a
+test, which skips where either is missing; by hand, from the repository root:
 
-    python3 -m venv /tmp/pw && /tmp/pw/bin/pip install playwright
-    /tmp/pw/bin/python tools/check_explorer.py                 # from the repository root
-    /tmp/pw/bin/python tools/check_explorer.py --chromium /usr/bin/chromium --headed
+    .venv/bin/python tools/check_explorer.py
+    .venv/bin/python tools/check_explorer.py --chromium /usr/bin/chromium --headed
 
-The driving process uses the standard library and playwright only; torch, ipywidgets and
-JupyterLab come from the project's venv (``--venv``, default ``.venv``).
+The driving process uses the standard library and playwright only (it may be another Python);
+torch, ipywidgets and JupyterLab come from the project's venv (``--venv``, default ``.venv``).
 """
 import argparse
 import json
@@ -107,6 +108,10 @@ READ_IMAGES_JS = """(img, count) => {
             cells: cells};
 }"""
 
+# quiet and offline: no GPU, no QUIC, no first-run page, no updates, sync or background requests
+CHROMIUM_FLAGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+
 SETTINGS = {  # no news / update toasts over the page
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
         {"fetchNews": "false", "checkForUpdates": False},
@@ -155,7 +160,8 @@ def start_lab(venv, work, port, token, log):
                JUPYTERLAB_WORKSPACES_DIR=str(work / "lab-workspaces"),
                JUPYTER_RUNTIME_DIR=str(work / "runtime"))
     nb_dir = work / "notebooks"
-    cmd = [str(venv / "bin" / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+    # the venv's Python runs the server, so the kernel (the server's Python) imports this checkout
+    cmd = [str(venv / "bin" / "python"), "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
            "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
            f"--ServerApp.root_dir={nb_dir}",
            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
@@ -224,8 +230,15 @@ def drive(page, base, token, shots, checks, timeout):
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
                            timeout=timeout * 1000)
     page.wait_for_timeout(1000)
-    page.click("#jp-MainMenu .lm-MenuBar-item:has-text('Run')")
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    prompt = page.locator(".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt").first
+    for _ in range(3):
+        page.click("#jp-MainMenu .lm-MenuBar-item:has-text('Run')")
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        # the first prompt turns to [*] or [1]; on a busy machine the first Run All can be lost
+        text = wait_until(lambda: prompt.inner_text(), lambda t: any(c.isdigit() or c == "*" for c in t), 20)
+        if any(c.isdigit() or c == "*" for c in text):
+            break
+        print(f"Run All Cells started nothing (prompt {text.strip()!r}), trying again", flush=True)
 
     output = page.locator(".jp-NotebookPanel .jp-OutputArea-output")
     root = page.locator(".jp-NotebookPanel .jp-OutputArea-output .widget-vbox").first
@@ -445,7 +458,9 @@ def main(argv=None):
         wait_for_server(proc, base, token, timeout=args.timeout)
         print(f"jupyter lab is up on port {port} (root {work / 'notebooks'})", flush=True)
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=args.chromium, headless=not args.headed)
+            # playwright gives the browser a fresh profile (--user-data-dir) and --no-sandbox
+            browser = pw.chromium.launch(executable_path=args.chromium, headless=not args.headed,
+                                         chromium_sandbox=False, args=CHROMIUM_FLAGS)
             try:
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.on("pageerror", lambda error: print(f"browser error: {error}", flush=True))

@@ -76,6 +76,28 @@ WRONG = [
                  D.requires_grad_(False)  # freeze D for step 3, but never unfrozen
              """),
          ], score=8),
+    dict(name="d_step makes its targets with torch.ones(n, 1): float32 on the CPU whatever D's output is",
+         cell="d_step",
+         edits=[
+             ("""
+             loss_real = loss_fn(pred_real, torch.ones_like(pred_real))  # step 1: real should score 1
+             loss_fake = loss_fn(pred_fake, torch.zeros_like(pred_fake))  # step 2: fake should score 0
+             """,
+              """
+             loss_real = loss_fn(pred_real, torch.ones(len(real), 1))
+             loss_fake = loss_fn(pred_fake, torch.zeros(len(fake), 1))
+             """),
+         ], score=8),
+    dict(name="g_step makes its target with torch.ones(n, 1): float32 on the CPU whatever D's output is",
+         cell="g_step",
+         edits=[
+             ("""
+             loss_G = loss_fn(pred_fake, torch.ones_like(pred_fake))  # G wins when D says "real"
+             """,
+              """
+             loss_G = loss_fn(pred_fake, torch.ones(len(z), 1))
+             """),
+         ], score=8),
     dict(name="Discriminator without the final Sigmoid", cell="discriminator",
          edits=[
              ("""

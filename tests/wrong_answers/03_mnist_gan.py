@@ -17,7 +17,7 @@ WRONG = [
         fake = G(z)
         """),
     ]),
-    # test_discriminator_loss (3) and test_d_step (4), which uses it, fail
+    # test_discriminator_loss (3) fails in its visible part, and test_d_step (4), which uses it, fails
     dict(name="swapped real/fake targets in D's loss", cell='discriminator_loss', score=13, edits=[
         ("""
         loss_real = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
@@ -47,6 +47,46 @@ WRONG = [
         return F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
         """),
     ]),
+    # D's loss ignores its target: real and fake both get target 1, so the loss does not depend on which
+    # images are real. test_discriminator_loss (3) and test_d_step (4) fail
+    dict(name="D's loss ignores its target: BCE(real, 1) + BCE(fake, 1)", cell='discriminator_loss', score=13, edits=[
+        ("""
+        loss_fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+        """,
+         """
+        loss_fake = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+        """),
+    ]),
+    # only the hidden check on the meta device fails: test_discriminator_loss (3); test_d_step runs on the CPU
+    dict(name="D's loss makes its targets on the CPU (fails on a GPU)", cell='discriminator_loss', score=17, edits=[
+        ("""
+        loss_real = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+        loss_fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+        """,
+         """
+        loss_real = F.binary_cross_entropy_with_logits(real_logits, torch.ones(real_logits.shape))
+        loss_fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros(fake_logits.shape))
+        """),
+    ]),
+    # test_generator_loss (3) fails on the meta device; test_g_step runs on the CPU
+    dict(name="G's loss makes its target on the CPU (fails on a GPU)", cell='generator_loss', score=17, edits=[
+        ("""
+        return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+        """,
+         """
+        return F.binary_cross_entropy_with_logits(fake_logits, torch.ones(len(fake_logits), 1))
+        """),
+    ]),
+    # test_generator_loss (3) and test_g_step (4) fail
+    dict(name="sigmoid before binary_cross_entropy_with_logits in G's loss", cell='generator_loss', score=13, edits=[
+        ("""
+        return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+        """,
+         """
+        fake_probs = torch.sigmoid(fake_logits)
+        return F.binary_cross_entropy_with_logits(fake_probs, torch.ones_like(fake_probs))
+        """),
+    ]),
     # test_discriminator (3) fails; the step tests use mock networks
     dict(name='sigmoid at the end of D, before BCEWithLogits',
          cell='discriminator', score=17, edits=[
@@ -68,6 +108,26 @@ WRONG = [
         real_probs, fake_probs = torch.sigmoid(real_logits), torch.sigmoid(fake_logits)
         loss_real = F.binary_cross_entropy_with_logits(real_probs, torch.ones_like(real_probs))
         loss_fake = F.binary_cross_entropy_with_logits(fake_probs, torch.zeros_like(fake_probs))
+        """),
+    ]),
+    # the loss and G's update are right, but D is left frozen: test_g_step (4) fails in its visible part
+    dict(name='G step freezes D and never unfreezes it', cell='g_step', score=16, edits=[
+        ("""
+        fake = G(z)  # no detach: loss_G has to reach G through D
+        """,
+         """
+        D.requires_grad_(False)  # D is fixed during the G step (and never unfrozen)
+        fake = G(z)
+        """),
+    ]),
+    # G gets no gradient from D's loss, but stays frozen for its own step: test_d_step (4) fails
+    dict(name='D step freezes G instead of detaching, and never unfreezes it', cell='d_step', score=16, edits=[
+        ("""
+        fake = G(z).detach()  # D's loss must not reach G
+        """,
+         """
+        G.requires_grad_(False)  # D's loss must not reach G
+        fake = G(z)
         """),
     ]),
     # D changes and G does not: test_g_step (4) fails
