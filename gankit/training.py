@@ -150,6 +150,7 @@ def compare(runs, z, judge, images, labels):
 def plot_curves(curves):
     """The judge's distance of each run against training time (left) and images seen (right)."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
 
     fig, (ax_time, ax_images) = plt.subplots(1, 2, figsize=(11, 3.4), sharey=True)
     for name, points in curves.items():
@@ -167,4 +168,8 @@ def plot_curves(curves):
         ax.set_yscale("log")
         ax.grid(True)
         ax.legend()
+        for axis in (ax.yaxis, ax_images.xaxis) if ax is ax_images else (ax.yaxis,):
+            axis.set_major_locator(LogLocator(subs=(1, 2, 5)))  # 50, 100, 200 rather than 5 x 10^1
+            axis.set_major_formatter(ScalarFormatter())
+            axis.set_minor_formatter(NullFormatter())
     return fig
