@@ -16,7 +16,9 @@ os.environ["GAN_COURSE_DATA_DIR"] = tempfile.mkdtemp(prefix="gan-course-test-dat
 # Under pytest-xdist, the files that go first, longest first (see below).
 FIRST = ["tests/test_grader.py", "tests/test_grader_pipeline.py",
          # each worker is handed a second file at the start: this short one waits behind the first
-         "tests/test_install.py"]
+         "tests/test_install.py",
+         # the next longest: sandboxed grading of the real notebooks' attacks and of plain nbgrader
+         "tests/test_grader_attacks.py", "tests/test_plain_nbgrader.py"]
 
 
 @pytest.hookimpl(tryfirst=True)

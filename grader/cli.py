@@ -3,7 +3,9 @@ import argparse
 import sys
 import time
 
-from .pipeline import Course, GraderError, put_env_on_path
+from .course import Course
+from .sandbox import LIMITS
+from .session import GraderError, put_env_on_path
 
 
 def build_parser():
@@ -15,6 +17,16 @@ def build_parser():
     limits.add_argument("--timeout", type=int, help="seconds one cell may run (default 60)")
     limits.add_argument("--notebook-timeout", type=int, help="seconds one notebook may run (default 900)")
     limits.add_argument("--max-lines", type=int, help="output lines kept per cell (default 1000)")
+    limits.add_argument("--memory", type=int, metavar="MB",
+                        help=f"memory of one kernel's process and of its whole sandbox (default {LIMITS['memory']})")
+    limits.add_argument("--processes", type=int, metavar="N",
+                        help=f"processes and threads in one sandbox (default {LIMITS['processes']})")
+    limits.add_argument("--disk", type=int, metavar="MB",
+                        help=f"what a kernel may write to its home and to /tmp, each (default {LIMITS['disk']})")
+    limits.add_argument("--cpu", type=int, metavar="S", help=f"CPU seconds per process (default {LIMITS['cpu']})")
+    limits.add_argument("--unsandboxed", action="store_true",
+                        help="grade without the sandbox: student code runs with your permissions and can read "
+                             "the solutions (only for a class you trust); noted in the CSV")
 
     parser = argparse.ArgumentParser(
         prog="python -m grader",
@@ -44,8 +56,9 @@ def build_parser():
 
 
 def course_from(args):
-    limits = {k: getattr(args, k, None) for k in ("timeout", "notebook_timeout", "max_lines")}
-    return Course(work=args.work, solutions=args.solutions, course=args.course, **limits)
+    limits = {k: getattr(args, k, None) for k in ("timeout", "notebook_timeout", "max_lines", *LIMITS)}
+    sandbox = False if getattr(args, "unsandboxed", False) else None
+    return Course(work=args.work, solutions=args.solutions, course=args.course, sandbox=sandbox, **limits)
 
 
 def summary(rows):

@@ -4,18 +4,26 @@ The work folder is nbgrader's course root: ``source/`` (a copy of ``solutions/``
 (scratch), ``submitted/``, ``autograded/``, ``feedback/`` and ``gradebook.db`` all live in it, with
 nbgrader's default names, so plain ``nbgrader`` commands run inside it also work.
 
-Four small additions to nbgrader, all subclasses of its own classes:
+Additions to nbgrader, all subclasses of its own classes:
 
+- ``GradedExecute`` (grader/execute.py) is nbgrader's ``Execute`` with every kernel in a sandbox
+  (grader/sandbox.py), a time budget for the whole notebook besides the per-cell timeout, and a
+  cap on the output a single cell may collect while it runs.
 - ``RestoreCells`` is nbgrader's ``OverwriteCells``, which puts back deleted test cells, made to
   cope with a test cell whose neighbour above was deleted too (nbgrader fails with a KeyError).
-- ``BudgetedExecute`` is nbgrader's ``Execute`` with a time budget for the whole notebook besides
-  the per-cell timeout, and a cap on the output a single cell may collect while it runs.
 - ``NoPartialCredit`` turns a value shown as the result of a test cell into a plain display, so
   nbgrader does not read it as partial credit (the course's tests pass or fail as a whole).
 - ``ShortTestTracebacks`` cuts error tracebacks in test cells to their last line in the feedback,
   because IPython's traceback quotes the lines around the failing check, hidden tests included.
+- ``ScrubHiddenTests`` removes lines of the hidden tests from every output in the feedback (student
+  code can print the code of the test that calls it).
+
+``plain_nbgrader_config`` is the same Config for plain ``nbgrader`` commands and the formgrader:
+the repository's ``nbgrader_config.py`` and the one ``python -m grader`` writes into each work
+folder (``config_file_text``) are made from it, so ``nbgrader autograde`` grades as the grader does.
 """
-import time
+import os
+import pathlib
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader import utils as nbgrader_utils
@@ -25,7 +33,6 @@ from nbgrader.preprocessors import (
     ClearHiddenTests,
     ClearOutput,
     DeduplicateIds,
-    Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
@@ -34,19 +41,18 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
     SaveAutoGrades,
 )
-from traitlets import Integer
 from traitlets.config import Config
+
+from .execute import DEFAULTS as EXECUTE_DEFAULTS
+from .execute import GradedExecute
+from .sandbox import LIMITS
+from .session import REPO, kernel_env, put_env_on_path
 
 # Anything a warning writes to stderr: Python's "<file>:<line>: SomeWarning: ..." and torch's
 # C++ "[W1123 08:00:00.000000000 file.cpp:12] Warning: ..." lines.
 WARNING_PATTERN = r"(?m)Warning\b|^\[W\d"
 
-DEFAULTS = {
-    "timeout": 60,            # seconds one cell may run before it is interrupted
-    "notebook_timeout": 900,  # seconds all cells of one notebook may run together
-    "max_lines": 1000,        # lines of stdout/stderr kept per cell (nbgrader LimitOutput)
-    "max_output_chars": 2_000_000,  # characters one cell may collect while it runs
-}
+DEFAULTS = {**EXECUTE_DEFAULTS, **LIMITS}
 
 
 class RestoreCells(OverwriteCells):
@@ -79,54 +85,6 @@ class RestoreCells(OverwriteCells):
         return nb, resources
 
 
-class BudgetedExecute(Execute):
-    """nbgrader's Execute, plus a whole-notebook time budget and an output cap per cell.
-
-    A cell that ignores the interrupt sent at its timeout keeps the kernel busy, so every later
-    cell would wait a full timeout too; the budget makes them give up after a second each once the
-    notebook has used ``notebook_timeout`` seconds. Output past ``max_output_chars`` in one cell is
-    dropped as it arrives (nbgrader's LimitOutput trims the rest after the run).
-    """
-
-    notebook_timeout = Integer(DEFAULTS["notebook_timeout"],
-                               help="Seconds all cells of one notebook may run together").tag(config=True)
-    max_output_chars = Integer(DEFAULTS["max_output_chars"],
-                               help="Characters of output one cell may collect").tag(config=True)
-
-    def preprocess(self, nb, resources=None, km=None):
-        deadline = []  # set when the first cell asks, so kernel start-up is not counted
-        self._output_chars = {}
-
-        def cell_timeout(cell):
-            if not deadline:
-                deadline.append(time.monotonic() + self.notebook_timeout)
-            left = int(deadline[0] - time.monotonic())
-            if left <= 0:
-                self.log.warning("Notebook time budget of %d s used up", self.notebook_timeout)
-            return max(1, min(self.timeout, left))
-
-        self.timeout_func = cell_timeout
-        return super().preprocess(nb, resources, km=km)
-
-    def output(self, outs, msg, display_id, cell_index):
-        content = msg.get("content", {})
-        size = len(content.get("text", "")) + len(str(content.get("data", "")))
-        used = self._output_chars.get(cell_index, 0)
-        self._output_chars[cell_index] = used + size
-        left = self.max_output_chars - used
-        if size <= left:
-            return super().output(outs, msg, display_id, cell_index)
-        if left > 0:
-            cell = self.nb.cells[cell_index]
-            name = cell.metadata.get("nbgrader", {}).get("grade_id") or f"#{cell_index}"
-            self.log.warning("Output of cell %s cut at %d characters", name, self.max_output_chars)
-            if msg.get("msg_type") == "stream":
-                text = content["text"][:left] + "\n... output cut by the grader ...\n"
-                msg = {**msg, "content": {**content, "text": text}}
-                return super().output(outs, msg, display_id, cell_index)
-        return None
-
-
 class NoPartialCredit(NbGraderPreprocessor):
     """Show a test cell's result as a display, not an ``execute_result``.
 
@@ -141,6 +99,54 @@ class NoPartialCredit(NbGraderPreprocessor):
                 if output.output_type == "execute_result":
                     output.output_type = "display_data"
                     output.pop("execution_count", None)
+        return cell, resources
+
+
+class ScrubHiddenTests(NbGraderPreprocessor):
+    """Remove the hidden tests' lines from every output in the feedback.
+
+    Student code can read the code that calls it (IPython keeps each cell's code for its
+    tracebacks) and print it, hidden tests included; nbgrader's ClearHiddenTests removes them
+    from the source only. The lines are replaced by ``[hidden test]``.
+    """
+
+    def preprocess(self, nb, resources):
+        from .guard import hidden_lines
+
+        sources = [c.source for c in nb.cells if c.cell_type == "code"]
+        self.lines = sorted(hidden_lines(sources), key=len, reverse=True)
+        return super().preprocess(nb, resources)
+
+    def scrub(self, text):
+        for line in self.lines:
+            text = text.replace(line, "[hidden test]")
+        return text
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "code" and self.lines:
+            for output in cell.get("outputs", []):
+                if "text" in output:
+                    output.text = self.scrub(output.text)
+                for key, value in output.get("data", {}).items():
+                    if isinstance(value, str):
+                        output.data[key] = self.scrub(value)
+                if output.get("output_type") == "error":
+                    output.evalue = self.scrub(output.evalue)
+                    output.traceback = [self.scrub(line) for line in output.traceback]
+        return cell, resources
+
+
+class ClearHiddenTestsOfTests(ClearHiddenTests):
+    """nbgrader's ClearHiddenTests for the test cells only.
+
+    nbgrader looks for the hidden-test markers in every cell and fails the student's whole
+    feedback when an answer cell holds one without the other (a string that mentions them is
+    enough); answers hold no hidden tests, so they are left alone.
+    """
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if nbgrader_utils.is_grade(cell) and not nbgrader_utils.is_solution(cell):
+            return super().preprocess_cell(cell, resources, cell_index)
         return cell, resources
 
 
@@ -160,9 +166,17 @@ def db_url(work):
     return f"sqlite:///{work}/gradebook.db?timeout=60"
 
 
-def nbgrader_config(work, timeout=None, notebook_timeout=None, max_lines=None, max_output_chars=None):
-    """The traitlets Config for a course rooted at the work folder ``work``."""
+def nbgrader_config(work, timeout=None, notebook_timeout=None, max_lines=None, max_output_chars=None,
+                    sandbox=True, memory=None, processes=None, disk=None, cpu=None, hidden=(), guard=True):
+    """The traitlets Config for a course rooted at the work folder ``work``.
+
+    ``sandbox``: run every kernel in the sandbox (grader/sandbox.py) with the limits ``memory``
+    (MB), ``processes``, ``disk`` (MB) and ``cpu`` (seconds); ``hidden``: folders the kernel
+    must not see besides the work folder (the checkout, the solutions); ``guard``: the integrity
+    guard (grader/guard.py), off only to show what it stops.
+    """
     pick = lambda value, key: DEFAULTS[key] if value is None else value  # noqa: E731
+    work = pathlib.Path(work)
     c = Config()
     c.CourseDirectory.root = str(work)
     c.CourseDirectory.db_url = db_url(work)
@@ -176,8 +190,14 @@ def nbgrader_config(work, timeout=None, notebook_timeout=None, max_lines=None, m
     c.Execute.startup_timeout = 120
     # The kernel's own start-up notices go to the grader's console, not into the notebook.
     c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
-    c.BudgetedExecute.notebook_timeout = pick(notebook_timeout, "notebook_timeout")
-    c.BudgetedExecute.max_output_chars = pick(max_output_chars, "max_output_chars")
+    c.GradedExecute.notebook_timeout = pick(notebook_timeout, "notebook_timeout")
+    c.GradedExecute.max_output_chars = pick(max_output_chars, "max_output_chars")
+    c.GradedExecute.sandbox = bool(sandbox)
+    c.GradedExecute.guard = bool(guard)
+    c.SandboxedKernelManager.hidden = sorted({str(work), *map(str, hidden)})
+    chosen = {"memory": memory, "processes": processes, "disk": disk, "cpu": cpu}
+    for key, value in chosen.items():
+        setattr(c.SandboxedKernelManager, key, pick(value, key))
     c.LimitOutput.max_lines = pick(max_lines, "max_lines")
     c.LimitOutput.max_traceback = 100
     c.IgnorePattern.enabled = True
@@ -187,10 +207,55 @@ def nbgrader_config(work, timeout=None, notebook_timeout=None, max_lines=None, m
         ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCells, CheckCellMetadata,
     ]
     c.Autograde.autograde_preprocessors = [
-        BudgetedExecute, IgnorePattern, NoPartialCredit, ClearMetadataPreprocessor, LimitOutput,
+        GradedExecute, IgnorePattern, NoPartialCredit, ClearMetadataPreprocessor, LimitOutput,
         SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
     ]
     c.GenerateFeedback.preprocessors = [
-        GetGrades, ClearHiddenTests, ShortTestTracebacks, CSSHTMLHeaderPreprocessor,
+        GetGrades, ScrubHiddenTests, ClearHiddenTestsOfTests, ShortTestTracebacks, CSSHTMLHeaderPreprocessor,
     ]
     return c
+
+
+def plain_nbgrader_config(work, hidden=(), **settings):
+    """``nbgrader_config`` for plain ``nbgrader`` commands run on the work folder ``work``.
+
+    The kernels get the environment ``python -m grader`` gives them (offline data, the checkout
+    importable) through ``GradedExecute.kernel_env``: this process's own environment is left
+    alone (a Jupyter server that reads this file, for the formgrader or a student's JupyterLab
+    started in the checkout, must not start its other kernels offline), except that ``alembic``
+    is put on PATH. The kernels run in the sandbox unless ``GRADER_UNSANDBOXED=1`` is
+    set: where bwrap cannot start, every submission then fails with the reason (as the grader
+    refuses to grade without ``--unsandboxed``). ``hidden``: folders the kernels must not see
+    besides the work folder and this checkout; ``settings``: the limits (see ``nbgrader_config``).
+    """
+    put_env_on_path()
+    settings["sandbox"] = os.environ.get("GRADER_UNSANDBOXED", "") in ("", "0")
+    folders = [REPO, REPO / "solutions", REPO / "course", *hidden]
+    c = nbgrader_config(os.path.abspath(work), hidden=folders, **settings)
+    c.GradedExecute.kernel_env = kernel_env()
+    return c
+
+
+CONFIG_FILE = """\
+# nbgrader's configuration for this work folder, written by `python -m grader` with the limits it
+# graded with: plain `nbgrader autograde`, `nbgrader generate_feedback` and the formgrader, run in
+# this folder, grade as `python -m grader` does (same preprocessors, sandbox, limits and integrity
+# checks). Rewritten by every grading run; see grader/README.md.
+import os
+import sys
+import traceback
+
+try:
+    sys.path.insert(0, {repo!r})
+    from grader.config import plain_nbgrader_config
+
+    c.merge(plain_nbgrader_config(os.path.dirname(os.path.abspath(__file__)), hidden={hidden!r}, **{settings!r}))
+except Exception:  # nbgrader would go on with its defaults, unsandboxed: no kernel starts instead
+    traceback.print_exc()
+    c.Execute.kernel_name = "grader-configuration-failed-see-above"
+"""
+
+
+def config_file_text(hidden=(), **settings):
+    """The text of a work folder's nbgrader_config.py, for these ``hidden`` folders and limits."""
+    return CONFIG_FILE.format(repo=str(REPO), hidden=[str(h) for h in hidden], settings=settings)

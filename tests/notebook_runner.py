@@ -85,7 +85,7 @@ def run(assignments, workers=2, timeout=120, total_timeout=1800):
         job_file, result_file = pathlib.Path(tmp, "job.json"), pathlib.Path(tmp, "result.json")
         job_file.write_text(json.dumps(job), encoding="utf-8")
         paths = [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-        # what a kernel sees under the grader (grader.pipeline.grading_env and nbgrader's Execute)
+        # what a kernel sees under the grader (grader.session.grading_env and nbgrader's Execute)
         env = dict(os.environ, GAN_COURSE_OFFLINE="1", NBGRADER_EXECUTION="autograde",
                    OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONPATH=os.pathsep.join(paths))
         proc = subprocess.Popen([sys.executable, str(pathlib.Path(__file__)), str(job_file), str(result_file)],

@@ -6,7 +6,6 @@ nbgrader gives each solution full marks and each released notebook 0; each wrong
 cell by cell with nbgrader on the notebooks both grade. tests/test_grader_pipeline.py tests the
 grading pipeline itself on a toy assignment.
 """
-import copy
 import os
 import subprocess
 import sys
@@ -16,8 +15,8 @@ import pytest
 
 import notebook_runner
 import wrong_answers
-from grader.pipeline import Course
-from grading_helpers import ROOT, all_files, cell_scores, read, replace_cell, submit
+from grader.course import Course
+from grading_helpers import ROOT, all_files, cell_scores, read, replace_cell, submit, up_to_last_test
 
 ASSIGNMENTS = sorted(p.parent.name for p in ROOT.glob("solutions/*/*.ipynb") if p.stem == p.parent.name)
 # GRADER_SKIP_WRONG_ANSWERS=1 leaves the wrong answers out for a quick run.
@@ -28,14 +27,6 @@ GRADED = [a for a in ASSIGNMENTS if not ONLY or a in ONLY]
 # the first wrong answers of each assignment that nbgrader grades too, to check the notebook runner
 CROSS_CHECKED = 1
 RUNNER_TIMEOUT = 120  # seconds one notebook may take in the notebook runner
-
-
-def up_to_last_test(nb):
-    """``nb`` without the cells after its last test cell: they cannot change any score."""
-    nb = copy.deepcopy(nb)
-    last = max(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade"))
-    nb.cells = nb.cells[:last + 1]
-    return nb
 
 
 def grade_in_subprocess(subs, work, assignment):

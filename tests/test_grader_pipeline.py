@@ -1,11 +1,13 @@
 """The grading pipeline (``python -m grader``) on a toy assignment made in a temp folder.
 
-Two tiny exercises, no torch: release, the bad submissions (endless loop, broken JSON, deleted or
-edited test cells, huge output, a dying kernel, a missing notebook), the CSV and feedback (one
+Two tiny exercises, no torch: release, the bad submissions (endless loops, broken JSON, an empty
+file, deleted or edited test cells, a cell made markdown, 2 million printed lines, a dying kernel,
+the sandbox's limits, dishonest answers, a missing notebook), the CSV and feedback (one
 ``python -m grader grade`` run covers them all), warnings on stderr, validate and clean, and the
 notebook runner of tests/notebook_runner.py against nbgrader on the same submissions.
 tests/test_grader.py grades the course's real assignments.
 """
+import copy
 import csv
 import json
 import os
@@ -18,14 +20,27 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 import notebook_runner
+from grader import sandbox
 from grader.config import WARNING_PATTERN
-from grader.pipeline import CSV_COLUMNS, Course, GraderError
+from grader.course import Course
+from grader.records import CSV_COLUMNS
+from grader.session import GraderError
 from grading_helpers import (
+    ALWAYS_EQUAL,
+    BAD_SQUARE,
+    FIND_ON_DISK,
+    RIGHT_SQUARE,
     ROOT,
+    SILENCE,
     TOY,
+    WARN,
+    WARN_TEST,
     all_files,
     cell_scores,
+    exec_found,
+    leak_caller,
     nbgrader_meta,
+    patch_at_call_time,
     read,
     replace_cell,
     submit,
@@ -33,23 +48,50 @@ from grading_helpers import (
     write_toy,
 )
 
-WARN = "00_warn"  # the toy plus a test cell that writes warnings to stderr (imports torch)
-
-
 # --------------------------------------------------------------------------- the toy class
-RIGHT_SQUARE = "def square(x):\n    return x * x"
-BAD_SQUARE = "def square(x):\n    return 0"
-WARN_TEST = """import os, warnings
-import torch
-shown = []
-_show = warnings.showwarning
-warnings.showwarning = lambda *args, **kwargs: (shown.append(args[0]), _show(*args, **kwargs))
-torch.tensor(torch.ones(2))  # torch's UserWarning: copy construct from a tensor
-warnings.warn("a plain Python warning")
-warnings.showwarning = _show
-os.write(2, b"[W1123 08:00:00.000000000 Loss.cpp:1] Warning: a C++-level torch warning\\n")
-assert len(shown) == 2, shown
-assert square(3) == 9"""
+RIGHT_CUBE = "def cube(x):\n    return x ** 3"
+BIG_FILE = """with open("big.bin", "wb") as f:  # 5 GB, 1 MB at a time
+    for _ in range(5 * 1024):
+        f.write(bytes(2**20))
+"""
+# a fork bomb is only tried where the sandbox can stop it (a pids cgroup, or not root)
+PROCESSES_LIMITED = sandbox.problem() is None and sandbox.processes_limited()
+
+
+
+def dishonest(rel):
+    """Submissions that try to pass the tests without the work (square is wrong or missing, cube
+    missing), each with the integrity guard's note it must get."""
+    return {
+        # an exception handler, an AST transformer and an input transformer that silence the tests
+        "silencer": replace_cell(rel, "square", rel_source(rel, "square") + SILENCE),
+        # eq = lambda a, b: True in the answer cell
+        "rebinds": replace_cell(rel, "square", BAD_SQUARE + "\neq = lambda a, b: True"),
+        # square, called by the test, rebinds the test's helper
+        "calltime": replace_cell(rel, "square", BAD_SQUARE + patch_at_call_time(
+            "square", {"eq": "lambda *args, **kwargs: True"}, torch=False)),
+        # an object whose == always says True, and type() shadowed so that it looks like an int
+        "always_equal": replace_cell(rel, "square", ALWAYS_EQUAL.format(name="square")
+                                     + "\ntype = lambda value: int\n"),
+        # looks for the solution and the hidden tests on disk and runs what it finds; prints the
+        # code of the test cell that calls square
+        "snooper": replace_cell(replace_cell(rel, "square", FIND_ON_DISK + exec_found("square", BAD_SQUARE)
+                                             + leak_caller("square")),
+                                "cube", exec_found("cube", rel_source(rel, "cube"))),
+    }
+
+
+def as_markdown(nb, grade_id):
+    """A copy of ``nb`` with cell ``grade_id`` changed to a markdown cell (same source and metadata)."""
+    nb = copy.deepcopy(nb)
+    for i, cell in enumerate(nb.cells):
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            nb.cells[i] = nbformat.v4.new_markdown_cell(cell.source, metadata=cell.metadata, id=cell.get("id"))
+    return nb
+
+
+def rel_source(nb, grade_id):
+    return next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
 @pytest.fixture(scope="module")
@@ -87,17 +129,27 @@ def toy_class(toy):
                                                "    except KeyboardInterrupt:\n        pass"))
     submit(subs, "slow", TOY, replace_cell(replace_cell(sol, "square", "import time\ntime.sleep(2.5)\n" + RIGHT_SQUARE),
                                            "cube", "import time\ntime.sleep(2.5)\ndef cube(x):\n    return x ** 3"))
-    submit(subs, "huge", TOY, replace_cell(sol, "square", RIGHT_SQUARE + "\nprint('spam\\n' * 100000)\n"
-                                           "print('x' * 2_500_000)"))
+    submit(subs, "huge", TOY, replace_cell(sol, "square", RIGHT_SQUARE + "\nprint('spam\\n' * 2_000_000)"))
     submit(subs, "dies", TOY, replace_cell(sol, "square", "import os\nos._exit(1)"))
+    submit(subs, "dies_late", TOY, replace_cell(sol, "cube", "import os\nos._exit(1)"))
+    # the limits of the sandbox, each hit in the cube cell after square was answered right
+    submit(subs, "hog", TOY, replace_cell(sol, "cube", "hog = bytearray(12 * 2**30)  # 12 GB\n" + RIGHT_CUBE))
+    submit(subs, "bigfile", TOY, replace_cell(sol, "cube", BIG_FILE + RIGHT_CUBE))
+    if PROCESSES_LIMITED:
+        submit(subs, "bomb", TOY, replace_cell(sol, "cube", "import os\nwhile True:\n    os.fork()\n" + RIGHT_CUBE))
     submit(subs, "deleted", TOY, without_cell(half, "test_square"))
     submit(subs, "deleted_pair", TOY, without_cell(without_cell(sol, "square"), "test_square"))
     submit(subs, "deleted_bad", TOY, without_cell(replace_cell(rel, "square", BAD_SQUARE), "test_square"))
+    submit(subs, "markdown_test", TOY, as_markdown(half, "test_square"))  # nbgrader makes it code again
+    submit(subs, "markdown_answer", TOY, as_markdown(sol, "square"))  # nbgrader runs it as code again
     submit(subs, "edited_bad", TOY, replace_cell(replace_cell(rel, "square", BAD_SQUARE), "test_square", "pass"))
-    submit(subs, "rebinds", TOY, replace_cell(rel, "square", BAD_SQUARE + "\neq = lambda a, b: True"))
+    for student, nb in dishonest(rel).items():
+        submit(subs, student, TOY, nb)
     (subs / "broken" / TOY).mkdir(parents=True)
     (subs / "broken" / TOY / f"{TOY}.ipynb").write_text('{"cells": [', encoding="utf-8")
     (subs / "empty" / TOY).mkdir(parents=True)
+    (subs / "empty_file" / TOY).mkdir(parents=True)
+    (subs / "empty_file" / TOY / f"{TOY}.ipynb").write_bytes(b"")
     (subs / "nothing").mkdir()
 
     work, grades = root / "work", root / "grades.csv"
@@ -131,8 +183,8 @@ def test_release_is_canonical_and_deterministic(toy, tmp_path):
 
 
 def test_grade_prints_progress_and_speed(toy_class):
-    out = toy_class["stdout"]
-    assert "[1/15]" in out and "[15/15]" in out and "s per submission" in out
+    out, graded = toy_class["stdout"], len(toy_class["rows"]) - 4  # broken, empty, empty_file, nothing: not graded
+    assert "[1/" in out and f"[{graded}/{graded}]" in out and "s per submission" in out
     assert f"wrote {toy_class['csv']}" in out
 
 
@@ -180,16 +232,36 @@ def test_notebook_time_budget(toy_class):
 
 def test_huge_output_is_cut(toy_class):
     row = toy_class["rows"]["huge"]
-    assert row["status"] == "ok" and float(row["score"]) == 3.0
+    assert row["status"] == "output" and float(row["score"]) == 3.0
     graded = toy_class["work"] / "autograded" / "huge" / TOY / f"{TOY}.ipynb"
     assert graded.stat().st_size < 300_000
     assert "Output truncated" in graded.read_text()  # nbgrader's LimitOutput: 1000 lines
     assert "output of cell square cut at" in row["message"]  # the grader's cap while it runs
 
 
-def test_dying_kernel(toy_class):
-    row = toy_class["rows"]["dies"]
-    assert row["status"] == "error" and "kernel died" in row["message"] and float(row["score"]) == 0.0
+@pytest.mark.parametrize("student, score", [("dies", 0.0), ("dies_late", 2.0)])
+def test_dying_kernel_loses_only_the_cells_from_there_on(toy_class, student, score):
+    row = toy_class["rows"][student]
+    assert row["status"] == "error" and float(row["score"]) == score, row
+    cell = "square" if student == "dies" else "cube"
+    assert f"the kernel died: exit code 1 (os._exit(), a crash or out of memory) (in cell {cell}); " \
+           "the cells before it are scored, the cells after it were not run" in row["message"]
+    graded = read(toy_class["work"] / "autograded" / student / TOY / f"{TOY}.ipynb")
+    last = next(c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_cube")
+    assert last.outputs[-1].ename == "NotRun" and f"stopped in cell {cell}" in last.outputs[-1].evalue
+
+
+@pytest.mark.parametrize("student, status, detail", [
+    ("hog", "memory", "memory limit reached in cell cube: MemoryError"),
+    ("bigfile", "disk", "disk limit reached in cell cube: OSError: [Errno"),
+    pytest.param("bomb", "processes", "processes limit reached in cell cube: ",
+                 marks=pytest.mark.skipif(not PROCESSES_LIMITED, reason="the sandbox cannot limit processes here")),
+])
+def test_limits_of_the_sandbox(toy_class, student, status, detail):
+    """Each limit hit in the cube cell: square keeps its 2 points, the CSV names the limit and the cell."""
+    row = toy_class["rows"][student]
+    assert row["status"] == status and float(row["score"]) == 2.0, row
+    assert detail in row["message"], row
 
 
 @pytest.mark.parametrize("student, score, note", [
@@ -197,25 +269,60 @@ def test_dying_kernel(toy_class):
     ("deleted_bad", 0.0, "deleted test cell test_square restored"),
     ("deleted_pair", 1.0, "deleted test cell test_square restored"),  # and the cell above it
     ("edited_bad", 0.0, "edited test cell test_square restored"),
+    ("markdown_test", 2.0, "test cell test_square made markdown, restored"),
+    ("markdown_answer", 3.0, "answer cell square made markdown, graded as code"),
 ])
 def test_deleted_or_edited_test_cells_are_restored(toy_class, student, score, note):
     row = toy_class["rows"][student]
     assert row["status"] == "ok" and float(row["score"]) == score and note in row["message"]
 
 
-def test_an_answer_that_rebinds_a_helper_of_the_tests_is_flagged(toy_class):
-    row = toy_class["rows"]["rebinds"]  # eq = lambda a, b: True: the visible test passes, the hidden one not
-    assert row["status"] == "ok" and float(row["score"]) == 0.0
-    assert "cell square rebinds eq, which the tests use: check by hand" in row["message"]
-    assert "rebinds" not in toy_class["rows"]["good"]["message"]
+@pytest.mark.parametrize("student, notes", [
+    ("rebinds", ["cell square rebinds eq, which the tests use: check by hand",
+                 "cell square rebound eq, which the tests use, put back"]),
+    ("silencer", ["cell square replaced CustomTB of the shell, put back", "cell square changed ast_transformers",
+                  "cell square changed input_transformers_post"]),
+    ("calltime", ["cell test_square (a test) does not count: while it ran, the code it tests rebound eq"]),
+    ("always_equal", ["cell square defined type, which hides the builtin the tests use, put back"]),
+    ("snooper", ["cell square looked for files outside its folders", "cell square ran code with exec() or eval()",
+                 "cell test_square printed code of the hidden tests"]),
+])
+def test_dishonest_submissions_earn_nothing_and_are_flagged(toy_class, student, notes):
+    row = toy_class["rows"][student]
+    assert row["status"] == "flagged" and float(row["score"]) == 0.0, row
+    for note in notes:
+        assert note in row["message"], row["message"]
+
+
+def test_the_sandbox_hides_the_solution_and_the_hidden_tests(toy_class):
+    graded = read(toy_class["work"] / "autograded" / "snooper" / TOY / f"{TOY}.ipynb")
+    square = next(c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "square")
+    assert "found 0 solution cells and 0 hidden tests on disk" in square.outputs[0].text
+    html = (toy_class["work"] / "feedback" / "snooper" / TOY / f"{TOY}.html").read_text()
+    assert "square(-2)" not in html and "hidden test" in html  # printed by the student's code, removed
+
+
+def test_the_dishonest_submissions_would_pass_without_the_sandbox_and_the_guard(toy, tmp_path):
+    """The same submissions graded with neither: each attack works (what the tests above stop)."""
+    root, course = toy
+    rel = read(course.course / TOY / f"{TOY}.ipynb")
+    subs = tmp_path / "subs"
+    for student, nb in dishonest(rel).items():
+        submit(subs, student, TOY, nb)
+    open_course = Course(work=tmp_path / "work", solutions=course.solutions, course=course.course, sandbox=False,
+                         guard=False)
+    records = open_course.autograde(subs, say=lambda *a: None)[TOY]
+    scores = {student: record["score"] for student, record in records.items()}
+    assert scores == {"silencer": 3.0, "rebinds": 2.0, "calltime": 2.0, "always_equal": 2.0, "snooper": 3.0}, records
 
 
 def test_runner_scores_the_toy_class_as_nbgrader_does(toy, toy_class):
     """tests/notebook_runner.py against nbgrader on the toy: partial work, a value shown by a test
-    cell, an edited test cell (put back), a rebound helper."""
+    cell, an edited test cell (put back). (The runner has no integrity guard: a rebound helper
+    would pass there, see test_the_dishonest_submissions_would_pass_without_the_sandbox_and_the_guard.)"""
     root, course = toy
     source = read(course.solutions / TOY / f"{TOY}.ipynb")
-    students = ["good", "released", "half", "edited_bad", "rebinds"]
+    students = ["good", "released", "half", "edited_bad"]
     cases = {s: notebook_runner.graded_cells(read(root / "submissions" / s / TOY / f"{TOY}.ipynb"), source)
              for s in students}
     cases["source"] = notebook_runner.graded_cells(source, source)
@@ -247,6 +354,7 @@ def test_broken_json_and_missing_notebooks(toy_class):
     for student in ("empty", "nothing"):
         assert rows[student]["status"] == "missing" and float(rows[student]["score"]) == 0.0
     assert "0.0" == rows["broken"]["score"]
+    assert rows["empty_file"]["status"] == "invalid notebook" and float(rows["empty_file"]["score"]) == 0.0
 
 
 def test_csv_columns_and_rows(toy_class):
