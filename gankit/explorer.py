@@ -6,6 +6,10 @@
 The widget shows three images, G(z_a) | G(mix) | G(z_b) with mix = (1 - t) z_a + t z_b, and
 redraws the middle one while the slider moves. Without a widget front end (ipywidgets missing,
 fast mode, nbgrader, nbval) :func:`explore` shows the path from z_a to z_b as one row of images.
+
+Seeds are drawn on the CPU (from the widget's own random generator) and moved to G's device and
+dtype before G sees them; the labels of the digit chooser are made on G's device, and the
+condition made from them is moved there too. Images come back on the CPU.
 """
 import io
 
@@ -26,9 +30,19 @@ def widgets_available():
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def _device_of(G):
+def _placement(G):
+    """(device, dtype) of G's first parameter: where G's inputs must go (the CPU and float32 if none)."""
     param = next(G.parameters(), None)
-    return param.device if param is not None else torch.device("cpu")
+    if param is None:
+        return torch.device("cpu"), torch.float32
+    return param.device, param.dtype if param.is_floating_point() else torch.float32
+
+
+def _to(x, device, dtype):
+    """``x`` on ``device``; floating tensors also in ``dtype`` (integer ones, e.g. labels for an
+    embedding, keep theirs)."""
+    x = torch.as_tensor(x)
+    return x.to(device=device, dtype=dtype) if x.is_floating_point() else x.to(device)
 
 
 def render_png(images, scale=4, nrow=None, value_range=(-1, 1)):
@@ -130,7 +144,7 @@ class LatentExplorer(_ImageWidget):
     @torch.no_grad()
     def images(self, t=None):
         """The three images (3, ...) that G makes of :meth:`seeds`, on the CPU."""
-        z = self.seeds(t).to(_device_of(self.G))
+        z = _to(self.seeds(t), *_placement(self.G))
         return self.G(z).detach().cpu()
 
     def redraw(self, which):
@@ -164,7 +178,7 @@ def _static_row(G, latent_dim, steps, sample_z=None, describe=None, seed=0, valu
     z_a, z_b = (torch.as_tensor(sample_z(1, generator)).reshape(1, latent_dim).float() for _ in range(2))
     t = torch.linspace(0, 1, steps).unsqueeze(1)
     with torch.no_grad():
-        images = G(((1 - t) * z_a + t * z_b).to(_device_of(G))).detach().cpu()
+        images = G(_to((1 - t) * z_a + t * z_b, *_placement(G))).detach().cpu()
     print("(static view: no interactive widgets here) G along the path z_a -> z_b, t = "
           + ", ".join(f"{v:.2f}" for v in t.squeeze(1).tolist()))
     show_grid(images, nrow=steps, value_range=value_range)
@@ -186,7 +200,8 @@ class DigitChooser(_ImageWidget):
 
     G: a conditional generator called as ``G(z, condition(labels))``, z float (n, latent_dim),
     labels int64 (n,); it returns images in [-1, 1], (n, 784) or (n, 1, 28, 28).
-    condition: turns labels into G's condition; default one-hot, float (n, num_classes).
+    condition: turns labels into G's condition; default one-hot, float (n, num_classes). It gets
+    the labels on G's device; what it returns is moved to G's device (and dtype, if floating) too.
     n: how many samples to show side by side. They keep the same z while another digit is
     chosen, so only the digit changes, not the style; "new z" draws n new seeds.
     describe, seed, scale, value_range: as for :class:`LatentExplorer`.
@@ -222,9 +237,9 @@ class DigitChooser(_ImageWidget):
     def images(self, digit=None):
         """The n images (n, ...) that G makes of ``z`` for ``digit`` (default the chosen one), on the CPU."""
         digit = self.buttons.value if digit is None else digit
-        device = _device_of(self.G)
+        device, dtype = _placement(self.G)
         labels = torch.full((self.n,), int(digit), dtype=torch.long, device=device)
-        return self.G(self.z.to(device), self.condition(labels)).detach().cpu()
+        return self.G(_to(self.z, device, dtype), _to(self.condition(labels), device, dtype)).detach().cpu()
 
     def redraw(self):
         """Draw n new seeds and update."""
@@ -251,10 +266,10 @@ def _static_digits(G, latent_dim, num_classes, n, condition=None, describe=None,
 
     condition = condition or _one_hot_condition(num_classes)
     z = torch.randn(n, latent_dim, generator=torch.Generator().manual_seed(seed))
-    device = _device_of(G)
-    labels = torch.arange(num_classes).repeat_interleave(n)  # 0 0 ... 1 1 ...: one row per digit
+    device, dtype = _placement(G)
+    labels = torch.arange(num_classes, device=device).repeat_interleave(n)  # 0 0 ... 1 1 ...: one row per digit
     with torch.no_grad():
-        images = G(z.repeat(num_classes, 1).to(device), condition(labels.to(device))).detach().cpu()
+        images = G(_to(z.repeat(num_classes, 1), device, dtype), _to(condition(labels), device, dtype)).detach().cpu()
     print(f"(static view: no interactive widgets here) G(z, y) for y = 0..{num_classes - 1}, "
           f"one row per digit, the same {n} seeds z in every row")
     show_grid(images, nrow=n, value_range=value_range)

@@ -2,8 +2,10 @@
 
 Points: test_class_coverage 3, test_make_networks 3, test_gan_loss 2, test_gan_step 3,
 test_interpolate 3, test_seed_arithmetic 2. Each wrong answer replaces one student cell; only
-that exercise's test cell fails, because every test cell builds its own inputs and mock networks
-(a wrong gan_step may also break the training cells, which are not graded).
+that exercise's test cell fails, because every test cell builds its own inputs and mock networks,
+except for gan_loss: gan_step calls it, so a gan_loss that gives wrong values on the mock
+networks costs test_gan_step too (a wrong gan_step may also break the training cells, which are
+not graded).
 """
 
 WRONG = [
@@ -82,6 +84,62 @@ WRONG = [
         """,
          """
         loss_G = -gan_loss(D(fake), 0.0, kind)
+        """),
+    ]),
+    dict(name='gan_loss ignores its target (always compares with 1)', cell='gan_loss', score=11, edits=[
+        ("""
+        targets = torch.full_like(logits, target)  # (N, 1), the same target for every image
+        """,
+         """
+        targets = torch.ones_like(logits)  # (N, 1), the same target for every image
+        """),
+    ]),
+    dict(name='gan_loss with the targets swapped (compares with 1 - target)', cell='gan_loss', score=11, edits=[
+        ("""
+        targets = torch.full_like(logits, target)  # (N, 1), the same target for every image
+        """,
+         """
+        targets = torch.full_like(logits, 1 - target)  # (N, 1), the same target for every image
+        """),
+    ]),
+    dict(name='gan_loss makes its targets on the CPU (torch.full without device=): fails on a GPU',
+         cell='gan_loss', score=14, edits=[
+        ("""
+        targets = torch.full_like(logits, target)  # (N, 1), the same target for every image
+        """,
+         """
+        targets = torch.full(tuple(logits.shape), target)  # (N, 1), the same target for every image
+        """),
+    ]),
+    dict(name='G step freezes D and never unfreezes it', cell='gan_step', score=13, edits=[
+        ("""
+        loss_G = gan_loss(D(fake), 1.0, kind)  # the updated D; fake still connects to G
+        """,
+         """
+        D.requires_grad_(False)  # D is fixed in the G step
+        loss_G = gan_loss(D(fake), 1.0, kind)  # the updated D; fake still connects to G
+        """),
+    ]),
+    dict(name='interpolation weights made on the CPU (linspace without device=): fails on a GPU',
+         cell='interpolate', score=13, edits=[
+        ("""
+        t = torch.linspace(0, 1, steps, dtype=z1.dtype, device=z1.device).unsqueeze(1)  # (steps, 1), ends included
+        """,
+         """
+        t = torch.linspace(0, 1, steps).unsqueeze(1)  # (steps, 1), ends included
+        """),
+    ]),
+    dict(name='class_fractions counted into a tensor made on the CPU (torch.zeros without device=)',
+         cell='class_coverage', score=13, edits=[
+        ("""
+        counts = torch.bincount(preds, minlength=num_classes)  # (num_classes,) int64
+        return counts.float() / len(preds)  # shares, not counts: comparable across sample sizes
+        """,
+         """
+        fractions = torch.zeros(num_classes)
+        for k in range(num_classes):
+            fractions[k] = (preds == k).float().mean()
+        return fractions
         """),
     ]),
     dict(name='seed arithmetic in place: z1 += z2 changes the seed it was given',

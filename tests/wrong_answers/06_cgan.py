@@ -12,10 +12,10 @@ WRONG = [
     dict(name='one-hot off by one (the 1 for label k in column k - 1)',
          cell='one_hot', score=18, edits=[
         ("""
-        y[torch.arange(len(labels)), labels] = 1.0  # row i: a 1 in column labels[i]
+        y[torch.arange(len(labels), device=labels.device), labels] = 1.0  # row i: a 1 in column labels[i]
         """,
          """
-        y[torch.arange(len(labels)), labels - 1] = 1.0  # row i: a 1 in column labels[i]
+        y[torch.arange(len(labels), device=labels.device), labels - 1] = 1.0  # row i: a 1 in column labels[i]
         """),
     ]),
     # test_one_hot (2) fails
@@ -24,8 +24,8 @@ WRONG = [
         ("""
             raise ValueError(f"labels must lie in 0..{num_classes - 1}, but they range from "
                              f"{labels.min().item()} to {labels.max().item()}")
-        y = torch.zeros(len(labels), num_classes)  # float32, like the images it is joined to
-        y[torch.arange(len(labels)), labels] = 1.0  # row i: a 1 in column labels[i]
+        y = torch.zeros(len(labels), num_classes, device=labels.device)  # float32, like the images it is joined to
+        y[torch.arange(len(labels), device=labels.device), labels] = 1.0  # row i: a 1 in column labels[i]
         return y
         """,
          """
@@ -40,12 +40,24 @@ WRONG = [
         if bool((labels < 0).any()) or bool((labels >= num_classes).any()):
             raise ValueError(f"labels must lie in 0..{num_classes - 1}, but they range from "
                              f"{labels.min().item()} to {labels.max().item()}")
-        y = torch.zeros(len(labels), num_classes)  # float32, like the images it is joined to
-        y[torch.arange(len(labels)), labels] = 1.0  # row i: a 1 in column labels[i]
+        y = torch.zeros(len(labels), num_classes, device=labels.device)  # float32, like the images it is joined to
+        y[torch.arange(len(labels), device=labels.device), labels] = 1.0  # row i: a 1 in column labels[i]
         return y
         """,
          """
         return F.one_hot(labels, num_classes).float()
+        """),
+    ]),
+    # test_one_hot (2) fails
+    dict(name='one-hot made on the CPU (torch.zeros without device=): the digit chooser fails on a GPU',
+         cell='one_hot', score=18, edits=[
+        ("""
+        y = torch.zeros(len(labels), num_classes, device=labels.device)  # float32, like the images it is joined to
+        y[torch.arange(len(labels), device=labels.device), labels] = 1.0  # row i: a 1 in column labels[i]
+        """,
+         """
+        y = torch.zeros(len(labels), num_classes)  # float32, like the images it is joined to
+        y[torch.arange(len(labels)), labels] = 1.0  # row i: a 1 in column labels[i]
         """),
     ]),
     # test_join_condition (2), and test_generator (3) and test_discriminator (3), which use it, fail
@@ -130,6 +142,44 @@ WRONG = [
         """),
     ]),
     # test_d_step (4) fails
+    dict(name='fakes made with y_real and judged with y_real in the D step (y_fake ignored)',
+         cell='d_step', score=16, edits=[
+        ("""
+        fake = G(z, y_fake).detach()  # D's loss must not reach G
+        """,
+         """
+        fake = G(z, y_real).detach()  # D's loss must not reach G
+        """),
+        ("""
+        fake_logits = D(fake, y_fake)  # (M, 1): each fake with the label it was made for
+        """,
+         """
+        fake_logits = D(fake, y_real)  # (M, 1): each fake with the label it was made for
+        """),
+    ]),
+    # test_d_step (4) fails
+    dict(name='fakes made with y_real and judged with y_fake in the D step',
+         cell='d_step', score=16, edits=[
+        ("""
+        fake = G(z, y_fake).detach()  # D's loss must not reach G
+        """,
+         """
+        fake = G(z, y_real).detach()  # D's loss must not reach G
+        """),
+    ]),
+    # test_d_step (4) fails
+    dict(name='D step targets made on the CPU (torch.ones without device=): fails on a GPU',
+         cell='d_step', score=16, edits=[
+        ("""
+        loss_D = (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+                  + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+        """,
+         """
+        loss_D = (F.binary_cross_entropy_with_logits(real_logits, torch.ones(len(real_logits), 1))
+                  + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros(len(fake_logits), 1)))
+        """),
+    ]),
+    # test_d_step (4) fails
     dict(name='fakes judged with shuffled labels in the D step', cell='d_step', score=16, edits=[
         ("""
         fake_logits = D(fake, y_fake)  # (M, 1): each fake with the label it was made for
@@ -164,6 +214,16 @@ WRONG = [
         """),
     ]),
     # test_g_step (4) fails
+    dict(name='G step freezes D and never unfreezes it', cell='g_step', score=16, edits=[
+        ("""
+        fake_logits = D(fake, y)  # each fake with the label it was made for
+        """,
+         """
+        D.requires_grad_(False)  # D is fixed in the G step
+        fake_logits = D(fake, y)  # each fake with the label it was made for
+        """),
+    ]),
+    # test_g_step (4) fails
     dict(name='detached fakes in the G step (G never changes)', cell='g_step', score=16, edits=[
         ("""
         fake = G(z, y)  # no detach: loss_G has to reach G through D
@@ -195,10 +255,20 @@ WRONG = [
     dict(name='per-digit accuracy 0 (not NaN) for a digit without samples',
          cell='per_digit_accuracy', score=18, edits=[
         ("""
-        accuracy = torch.full((num_classes,), float("nan"))
+        accuracy = torch.full((num_classes,), float("nan"), device=logits.device)
         """,
          """
-        accuracy = torch.zeros(num_classes)
+        accuracy = torch.zeros(num_classes, device=logits.device)
+        """),
+    ]),
+    # test_per_digit_accuracy (2) fails
+    dict(name='per-digit accuracy made on the CPU (torch.full without device=)',
+         cell='per_digit_accuracy', score=18, edits=[
+        ("""
+        accuracy = torch.full((num_classes,), float("nan"), device=logits.device)
+        """,
+         """
+        accuracy = torch.full((num_classes,), float("nan"))
         """),
     ]),
 ]
