@@ -7,18 +7,20 @@
     python -m benchmarks.bench_dcgan --adam-betas 0 0.9          # Adam without momentum, for every GAN
 
 Runs the code of solutions/05_dcgan (its networks, `dcgan_init`, losses and `train_gan`, taken
-from the notebook's cells) and trains each GAN for ``--seconds``, keeping a copy of G_ema at the
-``--at`` times. Every copy is judged on the notebook's 2,000 noise vectors, so the table gives
-the judge's distance of every run at several equal budgets, with the steps each made (a row per run).
-It prints a markdown table and writes it to benchmarks/out/dcgan.md. ``--d-norm`` swaps the batch
-norm in D for a layer norm (``nn.GroupNorm(1, C)``) or for nothing, one run each: the notebook's
-DCGAN follows Radford's rule (batch norm), these show what that rule costs on MNIST. ``--g-channels``
-sets G's feature maps C (one run each), and ``--seeds`` repeats everything, the fully connected
-GAN included, for each seed: one GAN run is one draw of a noisy process.
+from the notebook's cells; `train_gan` calls gankit.training.train_for) and trains each GAN for
+``--seconds``, keeping a copy of G_ema at the ``--at`` times. Every copy is judged on the notebook's
+2,000 noise vectors, so the table gives the judge's distance of every run at several equal budgets,
+with the steps each made (a row per run). It prints a markdown table and writes it to
+benchmarks/out/dcgan.md. ``--d-norm`` swaps the batch norm in D for a layer norm
+(``nn.GroupNorm(1, C)``) or for nothing, one run each: the notebook's DCGAN follows Radford's rule
+(batch norm), these show what that rule costs on MNIST. ``--g-channels`` sets G's feature maps C
+(one run each), and ``--seeds`` repeats everything, the fully connected GAN included, for each seed:
+one GAN run is one draw of a noisy process.
 
-Issue 4's target is a lower distance for the DCGAN than for the fully connected GAN at equal
-wall time. Full MNIST must be in the cache folder (``GAN_COURSE_DATA_DIR``); the table says
-which data was used.
+Issue 4's target was a lower distance for the DCGAN than for the fully connected GAN at equal wall
+time; issue 12 withdrew it (on a 2-core CPU it holds for budgets around 30 s, not beyond), and the
+notebook now leads with the comparison at equal numbers of images seen. Full MNIST must be in the
+cache folder (``GAN_COURSE_DATA_DIR``); the table says which data was used.
 """
 import argparse
 import platform
@@ -29,8 +31,7 @@ import nbformat
 from benchmarks import ROOT, write_table
 
 NOTEBOOK = ROOT / "solutions" / "05_dcgan" / "05_dcgan.ipynb"
-CELLS = ["setup", "conv_transpose_output_size", "generator", "discriminator", "dcgan_init", "bce_losses",
-         "train_tools", "fc_gan"]
+CELLS = ["setup", "generator", "discriminator", "dcgan_init", "bce_losses", "train_tools"]
 
 
 def notebook_namespace():
@@ -56,10 +57,10 @@ def swap_norm(D, norm):
 
 
 def train(ns, name, seconds, at, seed, lr=None, d_norm="batch", g_channels=None, betas=(0.5, 0.999)):
-    """Train one GAN as the notebook does; ([(seconds, steps, report)] at the `at` times and the end, batch)."""
+    """Train one GAN as the notebook does; ([(seconds, steps, distance)] at the `at` times and the end, batch)."""
     ns["gankit"].seed_everything(seed)
     if name == "fully connected GAN":
-        G, D, lr, batch = ns["FCGenerator"](ns["latent_dim"]), ns["FCDiscriminator"](), 1e-3, 128
+        G, D, lr, batch = ns["fc_generator"](ns["latent_dim"]), ns["fc_discriminator"](), 1e-3, 128
     else:
         G = ns["DCGANGenerator"](ns["latent_dim"], **({"channels": g_channels} if g_channels else {}))
         D, batch = swap_norm(ns["DCGANDiscriminator"](), d_norm), 64
@@ -67,8 +68,8 @@ def train(ns, name, seconds, at, seed, lr=None, d_norm="batch", g_channels=None,
         D.apply(ns["dcgan_init"])
     run = ns["train_gan"](G.to(ns["device"]), D.to(ns["device"]), ns["discriminator_loss"], ns["generator_loss"],
                           lr=lr, batch_size=batch, seconds=seconds, snapshot_at=at, desc=name, seed=seed, betas=betas)
-    points = run["snapshots"] + [(run["seconds"], run["steps"], run["G_ema"])]
-    return [(t, steps, ns["judge_gan"](g)) for t, steps, g in points], batch
+    points = ns["gankit"].training.judge_run(run, ns["judge_z"], ns["judge"])
+    return [(p["seconds"], p["steps"], p["distance"]) for p in points], batch
 
 
 def main(argv=None):
@@ -120,9 +121,9 @@ def main(argv=None):
     lines.append("| run | batch | " + " | ".join(times) + " | DCGAN ahead of the FC GAN (same seed) at |")
     lines.append("|---|---:|" + "---:|" * len(times) + "---|")
     for name, (points, batch) in runs.items():
-        cells = [f"{report['distance']:.1f} ({steps:,})" for _, steps, report in points]
-        ahead = ([times[k] for k, (_, _, report) in enumerate(points)
-                  if report["distance"] < runs[fc_of[name]][0][k][2]["distance"]] if name in fc_of else ["-"])
+        cells = [f"{distance:.1f} ({steps:,})" for _, steps, distance in points]
+        ahead = ([times[k] for k, (_, _, distance) in enumerate(points)
+                  if distance < runs[fc_of[name]][0][k][2]] if name in fc_of else ["-"])
         lines.append(f"| {name} | {batch} | " + " | ".join(cells) + f" | {', '.join(ahead) or 'never'} |")
     write_table("dcgan.md", "\n".join(lines))
 

@@ -8,7 +8,7 @@ imported by name (``from gankit.checks import expect, ...``).
 import importlib
 
 from .config import FAST, fast_mode, get_device, seed_everything, show_versions, sized, versions
-from .plots import image_grid, plot_history, show_grid
+from .plots import image_grid, plot_history, show_grid, show_numbers
 from .progress import History, progress
 
 # imported on first use: the judge, its metrics and the widgets cost time that early notebooks
@@ -26,7 +26,7 @@ _LAZY = {
 
 __all__ = [
     "FAST", "fast_mode", "get_device", "seed_everything", "show_versions", "sized", "versions",
-    "image_grid", "plot_history", "show_grid", "History", "progress", *_LAZY,
+    "image_grid", "plot_history", "show_grid", "show_numbers", "History", "progress", *_LAZY,
 ]
 
 

@@ -71,3 +71,19 @@ def plot_history(history, columns=None, x=None, ax=None, ylim=None, hlines=(), s
         ax.set_title(title)
     ax.set_xlabel(x or "step")
     return ax
+
+
+def show_numbers(grids, titles, width_ratios=None, figsize=(13, 4.4)):
+    """Small 2-D tensors side by side, each cell printed with its value and the non-zero cells shaded."""
+    fig, axes = plt.subplots(1, len(grids), figsize=figsize, gridspec_kw=dict(width_ratios=width_ratios))
+    for ax, grid, title in zip(axes, grids, titles):
+        grid = grid.detach().cpu().reshape(grid.shape[-2:])
+        ax.imshow(grid != 0, cmap="Blues", vmin=0, vmax=1.6)
+        for (r, c), v in zip(torch.cartesian_prod(torch.arange(grid.shape[0]), torch.arange(grid.shape[1])).tolist(),
+                             grid.reshape(-1).tolist()):
+            ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8, color="black" if v else "gray")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -20,8 +20,18 @@ from nbformat.v4 import new_code_cell
 import notebook_runner
 from grader.config import WARNING_PATTERN
 from grader.pipeline import CSV_COLUMNS, Course, GraderError
-from grading_helpers import (ROOT, TOY, all_files, cell_scores, nbgrader_meta, read, replace_cell, submit,
-                             without_cell, write_toy)
+from grading_helpers import (
+    ROOT,
+    TOY,
+    all_files,
+    cell_scores,
+    nbgrader_meta,
+    read,
+    replace_cell,
+    submit,
+    without_cell,
+    write_toy,
+)
 
 WARN = "00_warn"  # the toy plus a test cell that writes warnings to stderr (imports torch)
 

@@ -50,6 +50,39 @@ WRONG = [
         out[:, :, ::stride + 1, ::stride + 1] = x  # stride zeros after every pixel
         """),
     ]),
+    # test_insert_zeros (2) and test_conv_transpose_by_hand (4) fail (their hidden device checks)
+    dict(name='insert_zeros makes its result on the CPU (torch.zeros without device or dtype)',
+         cell='insert_zeros', score=14, edits=[
+        ("""
+        out = x.new_zeros(n, c, (h - 1) * stride + 1, (w - 1) * stride + 1)
+        """,
+         """
+        out = torch.zeros(n, c, (h - 1) * stride + 1, (w - 1) * stride + 1)
+        """),
+    ]),
+    # only the hidden dtype check of test_insert_zeros (2) fails
+    dict(name="insert_zeros on the input's device but always float32",
+         cell='insert_zeros', score=18, edits=[
+        ("""
+        out = x.new_zeros(n, c, (h - 1) * stride + 1, (w - 1) * stride + 1)
+        """,
+         """
+        out = torch.zeros(n, c, (h - 1) * stride + 1, (w - 1) * stride + 1, device=x.device)
+        """),
+    ]),
+    # the hidden device check of test_conv_transpose_by_hand (4) fails
+    dict(name='transposed convolution padded by hand into a tensor made on the CPU',
+         cell='conv_transpose_by_hand', score=16, edits=[
+        ("""
+        spread = F.pad(spread, (edge, edge, edge, edge))
+        """,
+         """
+        n, c, h, w = spread.shape
+        padded = torch.zeros(n, c, h + 2 * edge, w + 2 * edge)
+        padded[:, :, edge:edge + h, edge:edge + w] = spread
+        spread = padded
+        """),
+    ]),
     # test_conv_transpose_by_hand (4) fails (the hidden part)
     dict(name='transposed convolution padded with k - 1 instead of k - 1 - padding',
          cell='conv_transpose_by_hand', score=16, edits=[
@@ -149,7 +182,7 @@ WRONG = [
     dict(name='max pooling instead of strided convolutions in D',
          cell='discriminator', score=17, edits=[
         ("""
-        nn.Conv2d(1, channels // 2, 4, stride=2, padding=1), nn.LeakyReLU(0.2),  # (N, C/2, 14, 14), no batch norm on the input layer
+        nn.Conv2d(1, channels // 2, 4, stride=2, padding=1), nn.LeakyReLU(0.2),  # (N, C/2, 14, 14)
         nn.Conv2d(channels // 2, channels, 4, stride=2, padding=1, bias=False),  # (N, C, 7, 7)
         nn.BatchNorm2d(channels), nn.LeakyReLU(0.2),
         """,
@@ -173,10 +206,11 @@ WRONG = [
     # test_discriminator (3) fails
     dict(name="batch norm on D's input layer too", cell='discriminator', score=17, edits=[
         ("""
-        nn.Conv2d(1, channels // 2, 4, stride=2, padding=1), nn.LeakyReLU(0.2),  # (N, C/2, 14, 14), no batch norm on the input layer
+        nn.Conv2d(1, channels // 2, 4, stride=2, padding=1), nn.LeakyReLU(0.2),  # (N, C/2, 14, 14)
         """,
          """
-        nn.Conv2d(1, channels // 2, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(channels // 2), nn.LeakyReLU(0.2),  # (N, C/2, 14, 14)
+        nn.Conv2d(1, channels // 2, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(channels // 2),
+        nn.LeakyReLU(0.2),  # (N, C/2, 14, 14)
         """),
     ]),
     # test_discriminator (3) fails (the hidden part)
@@ -216,6 +250,26 @@ WRONG = [
         """,
          """
         nn.init.normal_(module.weight, 0.0, math.sqrt(0.02))
+        """),
+    ]),
+    # the hidden device check of test_init (2) fails
+    dict(name='dcgan_init replaces the weights by new tensors made on the CPU',
+         cell='dcgan_init', score=18, edits=[
+        ("""
+        nn.init.normal_(module.weight, 0.0, 0.02)
+        """,
+         """
+        module.weight = nn.Parameter(torch.randn(module.weight.shape) * 0.02)
+        """),
+    ]),
+    # test_lsgan_losses (3) fails (its hidden device check)
+    dict(name='LSGAN targets made with torch.ones on the CPU', cell='lsgan_losses', score=17, edits=[
+        ("""
+        return 0.5 * (real_out - 1).pow(2).mean() + 0.5 * fake_out.pow(2).mean()
+        """,
+         """
+        real_target, fake_target = torch.ones(real_out.shape), torch.zeros(fake_out.shape)
+        return 0.5 * (real_out - real_target).pow(2).mean() + 0.5 * (fake_out - fake_target).pow(2).mean()
         """),
     ]),
     # test_lsgan_losses (3) fails (the hidden part)
