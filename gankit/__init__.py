@@ -19,6 +19,9 @@ _LAZY = {
     "judge_report": "metrics", "show_report": "metrics", "plot_histogram": "metrics",
     "class_fractions": "metrics", "class_coverage": "metrics", "frechet_distance": "metrics",
     "explore": "explorer", "choose_digit": "explorer",
+    "predict": "semi", "classifier_accuracy": "semi", "confusion_matrix": "semi", "plot_confusion": "semi",
+    "train_steps": "semi", "two_rings": "semi", "kmeans": "semi", "cluster_accuracy": "semi",
+    "plot_regions": "semi",
 }
 
 __all__ = [
