@@ -6,9 +6,12 @@ import argparse
 import json
 import sys
 
-from . import info, registry, verify
+from . import facades, info, registry, verify
 from .cache import DataError, offline, resolve_dir
 from .mnist import download_mnist, fetch_from_folder, raw_folder
+
+#: Datasets with more files than this are summed up in one line by ``verify`` (bad files listed).
+LIST_ALL_UP_TO = 10
 
 
 def _size(n):
@@ -16,6 +19,8 @@ def _size(n):
 
 
 def cmd_fetch(args):
+    if args.dataset == "facades":
+        return fetch_facades(args)
     raw = raw_folder(args.data_dir)
     if args.source:
         fetch_from_folder(args.source, raw, force=args.force)
@@ -26,26 +31,52 @@ def cmd_fetch(args):
         print(f"downloading MNIST into {raw} ...", flush=True)
         urls = download_mnist(raw, force=args.force)
         print(f"MNIST is in {raw} (from {' or '.join(urls)}, checked)")
-    return cmd_verify(args)
+    return cmd_verify(args, only="mnist")
 
 
-def cmd_verify(args):
-    results = verify(args.data_dir)
-    for r in results:
-        print(f"{r.status:8s} {r.name:28s} {_size(r.size if r.status != 'missing' else None):>10s}"
-              + (f"  {r.detail}" if r.detail else ""))
-    corrupt = [r for r in results if r.status == "corrupt"]
-    missing = [r for r in results if r.status == "missing"]
-    if corrupt:
-        print(f"{len(corrupt)} corrupt file(s) in {resolve_dir(args.data_dir)}: delete them and run "
-              f"`python -m data_tools fetch mnist`", file=sys.stderr)
-        return 1
-    if missing:
-        print(f"{len(missing)} file(s) missing in {resolve_dir(args.data_dir)}; "
-              f"`python -m data_tools fetch mnist` gets them")
+def fetch_facades(args):
+    target = facades.folder(args.data_dir)
+    if args.source:
+        facades.fetch_from_folder(args.source, target, force=args.force)
     else:
-        print(f"all {len(results)} files ok in {resolve_dir(args.data_dir)}")
-    return 0
+        if offline():
+            raise DataError("GAN_COURSE_OFFLINE=1 is set, so nothing is downloaded "
+                            "(unset it, or use --from FOLDER)")
+        url = facades.download_facades(target, force=args.force)
+        print(f"the facades are in {target} (from {url}, checked)")
+    return cmd_verify(args, only="facades")
+
+
+def _line(r):
+    return (f"{r.status:8s} {r.name:28s} {_size(r.size if r.status != 'missing' else None):>10s}"
+            + (f"  {r.detail}" if r.detail else ""))
+
+
+def cmd_verify(args, only=None):
+    root = resolve_dir(args.data_dir)
+    bad = False
+    for dataset, (_, files) in registry.DATASETS.items():
+        if only is not None and dataset != only:
+            continue
+        results = verify(args.data_dir, datasets=[dataset])
+        missing = [r for r in results if r.status == "missing"]
+        corrupt = [r for r in results if r.status == "corrupt"]
+        if len(files) <= LIST_ALL_UP_TO:
+            for r in results:
+                print(_line(r))
+        else:  # one line for the set, then each bad file (all of them missing: one line says so)
+            for r in corrupt + (missing if len(missing) < len(results) else []):
+                print(_line(r))
+        if corrupt:
+            print(f"{dataset}: {len(corrupt)} corrupt file(s) in {root}: delete them and run "
+                  f"`python -m data_tools fetch {dataset}`", file=sys.stderr)
+            bad = True
+        elif missing:
+            print(f"{dataset}: {len(missing)} of {len(results)} file(s) missing in {root}; "
+                  f"`python -m data_tools fetch {dataset}` gets them")
+        else:
+            print(f"{dataset}: all {len(results)} files ok in {root}")
+    return 1 if bad else 0
 
 
 def cmd_info(args):
@@ -61,7 +92,9 @@ def cmd_info(args):
         have = sum(s is not None for s in d["files"].values())
         state = "complete" if d["complete"] else f"{have} of {len(d['files'])} files"
         print(f"{name}: {state}, {_size(d['bytes'])} in {d['folder']}")
-    print(f"total: {_size(summary['total_bytes'])} (sizes only; `python -m data_tools verify` checks md5)")
+        for pack, size in d["packs"].items():
+            print(f"  packed: {pack}, {_size(size)}")
+    print(f"total: {_size(summary['total_bytes'])} (sizes only; `python -m data_tools verify` checks checksums)")
     return 0
 
 
@@ -76,11 +109,12 @@ def build_parser():
                            help="download a dataset, or copy it from a local folder")
     fetch.add_argument("dataset", choices=sorted(registry.DATASETS))
     fetch.add_argument("--from", dest="source", metavar="FOLDER",
-                       help="folder with the files (plain or .gz) to copy instead of downloading")
+                       help="folder with the files to copy instead of downloading (MNIST: plain or .gz; "
+                            "facades: train/, val/, test/ or facades.tar.gz)")
     fetch.add_argument("--force", action="store_true", help="replace files already cached")
     fetch.set_defaults(run=cmd_fetch)
     sub.add_parser("verify", parents=[common],
-                   help="check every cached file against its md5").set_defaults(run=cmd_verify)
+                   help="check every cached file against its checksum").set_defaults(run=cmd_verify)
     inf = sub.add_parser("info", parents=[common], help="what is cached, where, how big")
     inf.add_argument("--json", action="store_true", help="print the summary as JSON")
     inf.set_defaults(run=cmd_info)

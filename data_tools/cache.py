@@ -1,7 +1,8 @@
 """The cache folder and the checks every cached file goes through.
 
 Nothing here knows about a particular dataset: the dataset modules pass in a file name and its
-expected ``(size, md5)`` from :mod:`data_tools.registry`.
+expected ``(size, digest)`` from :mod:`data_tools.registry`. The digest is an MD5 (32 hex digits,
+MNIST's published checksums) or a SHA-256 (64 hex digits); its length says which.
 """
 import contextlib
 import gzip
@@ -68,21 +69,40 @@ def fix_hint(dataset):
             f"(add `--from FOLDER` to copy from a local folder of the files).")
 
 
-def check_file(path, expected):
-    """Compare the file at ``path`` with ``expected = (size, md5)``; return a FileCheck."""
+def hasher(digest):
+    """A new hash object of the kind of ``digest``: MD5 for 32 hex digits, SHA-256 for 64."""
+    if len(digest) == 32:
+        return hashlib.md5(usedforsecurity=False)
+    if len(digest) == 64:
+        return hashlib.sha256()
+    raise ValueError(f"a checksum has 32 (MD5) or 64 (SHA-256) hex digits, not {len(digest)}: {digest!r}")
+
+
+def hash_name(digest):
+    """The kind of ``digest``: "md5" or "sha256"."""
+    return "md5" if len(digest) == 32 else "sha256"
+
+
+def check_file(path, expected, name=None):
+    """Compare the file at ``path`` with ``expected = (size, digest)``; return a FileCheck.
+
+    ``name`` is what the FileCheck calls the file (default: the file name).
+    """
     path = Path(path)
-    size_want, md5_want = expected
+    name = name or path.name
+    size_want, digest_want = expected
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        return FileCheck(path.name, "missing", 0, path)
+        return FileCheck(name, "missing", 0, path)
     if size != size_want:
-        return FileCheck(path.name, "corrupt", size, path,
+        return FileCheck(name, "corrupt", size, path,
                          f"{size:,} bytes, expected {size_want:,} (truncated or damaged)")
-    md5 = md5_file(path)
-    if md5 != md5_want:
-        return FileCheck(path.name, "corrupt", size, path, f"md5 {md5}, expected {md5_want}")
-    return FileCheck(path.name, "ok", size, path)
+    digest = digest_file(path, digest_want)
+    if digest != digest_want:
+        return FileCheck(name, "corrupt", size, path,
+                         f"{hash_name(digest_want)} {digest}, expected {digest_want}")
+    return FileCheck(name, "ok", size, path)
 
 
 def corrupt_error(check, dataset="mnist"):
@@ -92,7 +112,12 @@ def corrupt_error(check, dataset="mnist"):
 
 def md5_file(path):
     """MD5 of a file's bytes, read in chunks."""
-    h = hashlib.md5(usedforsecurity=False)
+    return digest_file(path, "0" * 32)
+
+
+def digest_file(path, like):
+    """The checksum of a file's bytes, of the kind of the digest ``like`` (MD5 or SHA-256)."""
+    h = hasher(like)
     with open(path, "rb") as f:
         while chunk := f.read(_CHUNK):
             h.update(chunk)
@@ -100,13 +125,13 @@ def md5_file(path):
 
 
 def read_checked(path, expected, dataset="mnist"):
-    """Read a cached file whole into a bytearray after checking its size and md5.
+    """Read a cached file whole into a bytearray after checking its size and checksum.
 
     Returns None when the file is missing. Raises DataError when it is corrupt, so a bad
     file is never used and never silently replaced.
     """
     path = Path(path)
-    size_want, md5_want = expected
+    size_want, digest_want = expected
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -118,10 +143,12 @@ def read_checked(path, expected, dataset="mnist"):
     buf = bytearray(size)
     with open(path, "rb") as f:
         got = f.readinto(buf)
-    md5 = hashlib.md5(buf, usedforsecurity=False).hexdigest()
-    if got != size or md5 != md5_want:
+    h = hasher(digest_want)
+    h.update(buf)
+    digest = h.hexdigest()
+    if got != size or digest != digest_want:
         raise corrupt_error(FileCheck(path.name, "corrupt", size, path,
-                                      f"md5 {md5}, expected {md5_want}"), dataset)
+                                      f"{hash_name(digest_want)} {digest}, expected {digest_want}"), dataset)
     return buf
 
 
@@ -129,28 +156,41 @@ def install_file(source, target, expected, label=None):
     """Copy ``source`` (plain or gzip) to ``target``, decompressing and checking on the way.
 
     The content is written to a temporary file next to ``target`` and moved into place only
-    when its size and md5 match ``expected``; otherwise DataError and nothing changes.
+    when its size and checksum match ``expected``; otherwise DataError and nothing changes.
     ``label`` names the source in messages (defaults to its path).
     """
-    source, target = Path(source), Path(target)
+    source = Path(source)
     label = label or str(source)
-    size_want, md5_want = expected
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    h, size = hashlib.md5(usedforsecurity=False), 0
     try:
         with open(source, "rb") as raw:
             gz = raw.read(2) == b"\x1f\x8b"
             raw.seek(0)
-            src = gzip.GzipFile(fileobj=raw) if gz else raw
-            with open(tmp, "wb") as out:
-                while chunk := src.read(_CHUNK):
-                    h.update(chunk)
-                    size += len(chunk)
-                    out.write(chunk)
-        if size != size_want or h.hexdigest() != md5_want:
+            install_stream(gzip.GzipFile(fileobj=raw) if gz else raw, target, expected, label)
+    except OSError as e:
+        raise DataError(f"could not read {label}: {one_line(e)}") from None
+
+
+def install_stream(src, target, expected, label):
+    """Write the bytes read from the file object ``src`` to ``target`` if they match ``expected``.
+
+    As :func:`install_file`: through a temporary file, moved into place only when the size and
+    checksum are right; DataError (naming ``label``) otherwise, and ``target`` is left as it was.
+    """
+    target = Path(target)
+    size_want, digest_want = expected
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    h, size = hasher(digest_want), 0
+    try:
+        with open(tmp, "wb") as out:
+            while chunk := src.read(_CHUNK):
+                h.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+        if size != size_want or h.hexdigest() != digest_want:
+            kind = hash_name(digest_want)
             raise DataError(f"{label} does not hold the expected {target.name}: {size:,} bytes with "
-                            f"md5 {h.hexdigest()}, expected {size_want:,} bytes with md5 {md5_want}")
+                            f"{kind} {h.hexdigest()}, expected {size_want:,} bytes with {kind} {digest_want}")
         os.replace(tmp, target)
     except (OSError, EOFError, zlib.error) as e:
         raise DataError(f"could not read {label}: {one_line(e)}") from None
