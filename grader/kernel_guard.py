@@ -37,6 +37,7 @@ import threading
 import types
 
 MISSING = object()
+PLAIN_DATA = (int, float, complex, str, bytes, type(None))  # bool is an int
 WATCHED = ["builtins", "math", "operator", "torch", "torch.nn", "torch.nn.functional", "torch.nn.modules.module",
            "numpy", "gankit", "gankit.checks"]
 # events of the audit hook worth a note when student code raises them itself
@@ -252,6 +253,9 @@ class Guard:
                     continue
                 if old is MISSING and not (key.startswith("__") or any(hasattr(b, key) for b in cls.__mro__[1:])):
                     continue  # a new attribute that shadows nothing
+                if isinstance(old, PLAIN_DATA) and isinstance(new, PLAIN_DATA):
+                    saved[key] = new  # a class's counter or setting (RemovableHandle.next_id counts hooks), not code
+                    continue
                 changed.append(f"replaced {cls.__module__}.{cls.__qualname__}.{key}")
                 try:
                     if old is MISSING:

@@ -159,7 +159,10 @@ def toy_class(toy):
     proc = subprocess.run(
         [sys.executable, "-m", "grader", "grade", str(subs), "--csv", str(grades), "--work", str(work),
          "--solutions", str(course.solutions), "--course", str(course.course),
-         "--timeout", "3", "--notebook-timeout", "4", "--jobs", "2"],
+         "--timeout", "3", "--notebook-timeout", "4", "--jobs", "2",
+         # small disk and process limits: the 5 GB file and the fork bomb reach them well within the 3 s
+         # a cell may run, even on a busy machine
+         "--disk", "64", "--processes", "128"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     with open(grades, newline="", encoding="utf-8") as f:
