@@ -23,21 +23,12 @@ from jupyter_core.utils import run_sync
 from nbgrader.api import Gradebook, MissingEntry
 
 from . import kernel_guard
+from .integrity import parse
 
 KERNEL_SOURCE = pathlib.Path(kernel_guard.__file__).read_text(encoding="utf-8")
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 # modules whose state the tests depend on, besides the ones helpers come from (kernel_guard.WATCHED)
 WATCHED_ROOTS = {name.split(".")[0] for name in kernel_guard.WATCHED}
-
-
-def parse(source):
-    """The AST of a cell (IPython's magics turned into Python first), or None."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    try:
-        return ast.parse(TransformerManager().transform_cell(source))
-    except (SyntaxError, ValueError):
-        return None
 
 
 def stored_names(tree):

@@ -48,7 +48,7 @@ def tampering(submitted, released):
     return notes
 
 
-def _tree(source):
+def parse(source):
     """The AST of a cell's code (IPython magics turned into Python first), or None if it does not parse."""
     from IPython.core.inputtransformer2 import TransformerManager
 
@@ -80,7 +80,7 @@ def rebound_helpers(submitted, released):
     meta = [(c, c.metadata.get("nbgrader", {})) for c in released.cells if c.cell_type == "code"]
     helpers, used = {}, set()
     for cell, m in meta:
-        tree = _tree(cell.source) if m.get("locked") else None
+        tree = parse(cell.source) if m.get("locked") else None
         if tree is None:
             continue
         if m.get("grade"):
@@ -93,7 +93,7 @@ def rebound_helpers(submitted, released):
     notes = []
     for cell in submitted.cells:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        tree = _tree(cell.get("source", "")) if grade_id in answers and cell.get("cell_type") == "code" else None
+        tree = parse(cell.get("source", "")) if grade_id in answers and cell.get("cell_type") == "code" else None
         if tree is None:
             continue
         bound = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store)}
@@ -132,13 +132,13 @@ def suspicious_code(submitted, released):
     modules = set()
     for cell in released.cells:
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("locked"):
-            modules |= set(_imports(_tree(cell.source) or ast.Module(body=[])))  # torch, F, expect ...
+            modules |= set(_imports(parse(cell.source) or ast.Module(body=[])))  # torch, F, expect ...
     notes = []
     for i, cell in enumerate(submitted.cells):
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if cell.get("cell_type") != "code" or grade_id in locked:
             continue
-        tree = _tree(cell.get("source", ""))
+        tree = parse(cell.get("source", ""))
         if tree is None:
             continue
         cell_modules = modules | set(_imports(tree))
