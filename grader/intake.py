@@ -198,7 +198,7 @@ def take_in(course, submissions, roster=None, assignment=None, say=print):
     if not zipfile.is_zipfile(path):
         raise GraderError(f"{path} is neither a folder of submissions nor a zip file")
     root = course.work / "intake" / (re.sub(r"[^\w.-]", "_", path.stem).strip(".") or "zip")
-    if root == path.resolve().parent or root in path.resolve().parents:
+    if root in path.resolve().parents:
         raise GraderError(f"{path} is inside {root}, which the intake rewrites: move it elsewhere")
     by_id, by_name = read_roster(roster) if roster else ({}, {})
     stems = [(a, s) for a in ([assignment] if assignment else course.assignments()) for s in course.notebook_stems(a)]
@@ -215,7 +215,8 @@ def take_in(course, submissions, roster=None, assignment=None, say=print):
         entries, moodle_ids = [], {}
         for info in infos:
             problem, entry = unsafe(info), None
-            if not problem and ("__MACOSX" in info.filename.split("/") or info.filename.split("/")[-1][:1] == "."):
+            parts = re.split(r"[/\\]", info.filename)
+            if not problem and ("__MACOSX" in parts or parts[-1].startswith(".")):
                 problem = "ignored: an archive tool's or a system's file"
             if not problem:
                 entry = parse(info.filename, info)
