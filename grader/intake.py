@@ -311,7 +311,7 @@ def take_in(course, submissions, roster=None, assignment=None, say=print):
         if len(listed) > SHOWN:
             say(f"  ... and {len(listed) - SHOWN} more")
     if duplicates:
-        say(f"{len(duplicates)} students handed in more than one notebook for an assignment:")
+        say(f"more than one notebook for an assignment ({len(duplicates)} of them):")
         say("\n".join(duplicates))
     return Intake(folder, {k: v for k, v in notes.items() if v})
 
