@@ -3,6 +3,7 @@ import argparse
 import sys
 import time
 
+from . import intake
 from .course import Course
 from .sandbox import LIMITS
 from .session import GraderError, put_env_on_path
@@ -41,8 +42,11 @@ def build_parser():
     for name, text in (("autograde", "autograde a folder of submissions"),
                        ("grade", "autograde, feedback and CSV in one go")):
         p = sub.add_parser(name, parents=[common, limits], help=text)
-        p.add_argument("submissions", help="folder of <student_id>/<assignment>/<notebook>.ipynb")
+        p.add_argument("submissions", help="folder of <student_id>/<assignment>/<notebook>.ipynb, or the zip of "
+                                            "Canvas's or Moodle's \"Download all submissions\"")
         p.add_argument("--assignment", help="grade only this assignment")
+        p.add_argument("--roster", metavar="CSV", help="with an LMS zip: maps the LMS's user ids or names to student "
+                                                      "ids (columns student_id, and lms_id or name)")
         p.add_argument("--jobs", type=int, default=1,
                        help="submissions graded at once, in as many processes (default 1; at most one per CPU core)")
         if name == "grade":
@@ -82,7 +86,8 @@ def run(args):
         return 0 if ok else 1
     if args.command in ("autograde", "grade"):
         started = time.monotonic()
-        course.autograde(args.submissions, assignment=args.assignment, jobs=args.jobs)
+        taken = intake.take_in(course, args.submissions, roster=args.roster, assignment=args.assignment)
+        taken.annotate(course.work, course.autograde(taken.folder, assignment=args.assignment, jobs=args.jobs))
         if args.command == "grade":
             course.feedback(args.assignment, force=False)
             rows = course.export(args.csv)

@@ -124,7 +124,9 @@ def autograde(course, submissions, assignment=None, say=print, jobs=1):
     if jobs < 1:
         raise GraderError(f"jobs must be at least 1, not {jobs}")
     submissions = pathlib.Path(submissions).resolve()
-    if submissions == course.work or course.work in submissions.parents:
+    # work/intake holds unpacked LMS downloads (grader/intake.py): grading does not rewrite it
+    if (submissions == course.work or course.work in submissions.parents) and \
+            course.work / "intake" not in submissions.parents:
         raise GraderError(f"{submissions} is inside the work folder {course.work}, which grading rewrites: "
                           "keep the collected submissions elsewhere")
     if not any(course.assignments()):
