@@ -71,10 +71,10 @@ def summary(rows):
     return ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
 
 
-def write_report(course, path):
+def write_report(course, path, rows=None):
     from . import report  # pandas and matplotlib: loaded only for the report
 
-    print(f"wrote {report.write(course.work, path)}: the class report")
+    print(f"wrote {report.write(course.work, path, rows)}: the class report")
 
 
 def run(args):
@@ -96,7 +96,7 @@ def run(args):
             course.feedback(args.assignment, force=False)
             rows = course.export(args.csv)
             print(f"wrote {args.csv}: {len(rows)} rows ({summary(rows)})")
-            write_report(course, pathlib.Path(args.csv).with_suffix(".html"))
+            write_report(course, pathlib.Path(args.csv).with_suffix(".html"), rows)
         print(f"done in {time.monotonic() - started:.1f} s; work folder: {course.work}")
         return 0
     if args.command == "feedback":

@@ -29,7 +29,7 @@ from .session import GraderError
 
 TOP_MESSAGES = 10  # failure messages shown per exercise
 SHOWN_IDS = 5  # student ids shown per message
-SHOWN_PROBLEMS = 50  # submissions listed per assignment under "limits and flags"
+SHOWN_PROBLEMS = 20  # kinds of problem (status and message) listed per assignment
 MESSAGE_CHARS = 300  # a message is cut after this many characters
 PROBLEMS = ["error", *STATUSES]  # flagged, memory, processes, disk, cpu, timeout, output
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", re.IGNORECASE)
@@ -62,16 +62,21 @@ def cell_scores(work):
         raise GraderError(f"no gradebook in {work}: autograde first")
     found = []
     with Gradebook(db_url(work)) as gb:
+        # A few queries per assignment and test cell, not per submission: the students are loaded
+        # (and kept: the session holds them weakly) before their submissions, which then find them.
+        students = gb.students
         for assignment in gb.assignments:
+            owner = {sub.id: sub.student.id for sub in gb.assignment_submissions(assignment.name)}
             for notebook in assignment.notebooks:
                 order = cell_order(work / "source" / assignment.name / f"{notebook.name}.ipynb")
-                cells = {c.name: c.max_score for c in notebook.grade_cells}
-                for sub in gb.notebook_submissions(notebook.name, assignment.name):
-                    student = sub.student.id
-                    for grade in sub.grades:
-                        if grade.name in cells:
-                            found.append((assignment.name, notebook.name, grade.name, float(cells[grade.name] or 0),
-                                          order.get(grade.name, len(order)), student, float(grade.score or 0)))
+                student = {sub.id: owner[sub.assignment_id]
+                           for sub in gb.notebook_submissions(notebook.name, assignment.name)}
+                for cell in notebook.grade_cells:
+                    for grade in cell.grades:
+                        found.append((assignment.name, notebook.name, cell.name, float(cell.max_score or 0),
+                                      order.get(cell.name, len(order)), student[grade.notebook_id],
+                                      float(grade.score or 0)))
+        del students
     return pd.DataFrame(found, columns=["assignment", "notebook", "cell", "points", "order", "student", "score"])
 
 
@@ -117,18 +122,19 @@ def first_line(error):
     return f"{name}: {text}" if text else name
 
 
-def load(work):
-    """Everything the report shows: ``(rows, status, scores)``, the CSV's rows as a DataFrame,
-    status.json and the per-cell scores."""
-    rows = pd.DataFrame(records.rows(work), columns=records.CSV_COLUMNS)
+def load(work, rows=None):
+    """Everything the report shows: ``(rows, status, scores)``, the CSV's rows as a DataFrame
+    (``rows``: those of records.rows, if the caller has them), status.json and the per-cell scores."""
+    rows = pd.DataFrame(records.rows(work) if rows is None else rows, columns=records.CSV_COLUMNS)
     return rows, records.load_status(work), cell_scores(work)
 
 
 # --------------------------------------------------------------------------- plots
 def png(fig):
-    """A matplotlib figure as an ``<img>`` tag with the PNG inline."""
+    """A matplotlib figure as an ``<img>`` tag with the PNG inline (drawn at 1.5 times the size
+    it is shown at, for screens of high resolution)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)
+    fig.savefig(buffer, format="png", dpi=150)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     width, height = (fig.get_size_inches() * 100).astype(int)
     return f'<img width="{width}" height="{height}" alt="" src="data:image/png;base64,{data}">'
@@ -213,7 +219,7 @@ def message_list(failures, failed):
     items = []
     for _, group in groups[:TOP_MESSAGES]:
         wording = group["message"].value_counts()
-        variants = f" ({len(wording)} variants, numbers differ)" if len(wording) > 1 else ""
+        variants = f' <span class="note">({len(wording)} variants, numbers differ)</span>' if len(wording) > 1 else ""
         items.append(f'<li><b>{group["student"].nunique()}</b> × <span class="msg">{esc(cut(wording.index[0]))}'
                      f'</span>{variants}<br><span class="ids">{id_list(group["student"])}</span></li>')
     more = ""
@@ -225,6 +231,31 @@ def message_list(failures, failed):
         more += (f'<p class="note">{silent} without an error message (the cell did not run, or wrote to '
                  'stderr)</p>')
     return (f"<ol>{''.join(items)}</ol>" if items else "") + more
+
+
+def problem_table(problems):
+    """The submissions that hit a limit, failed or were flagged: one row per status and message
+    (numbers aside), worst status first, with the students and their scores."""
+    if not len(problems):
+        return '<p class="note">none</p>'
+    problems = problems.assign(rank=problems["status"].map(PROBLEMS.index),
+                               key=problems["message"].map(lambda m: NUMBER.sub("#", str(m))))
+    groups = sorted(problems.groupby(["rank", "key"]), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][1]))
+    body = []
+    for _, group in groups[:SHOWN_PROBLEMS]:
+        wording = group["message"].value_counts()
+        variants = f' <span class="note">({len(wording)} variants, numbers differ)</span>' if len(wording) > 1 else ""
+        low, high = group["score"].min(), group["score"].max()
+        body.append((esc(group["status"].iloc[0]), str(len(group)), f"{low:g}" if low == high else f"{low:g}–{high:g}",
+                     f'<span class="msg">{esc(cut(wording.index[0]))}</span>{variants}',
+                     f'<span class="ids">{id_list(group["student_id"], SHOWN_IDS * 2)}</span>'))
+    more = ""
+    if len(groups) > SHOWN_PROBLEMS:
+        rest = sum(len(g) for _, g in groups[SHOWN_PROBLEMS:])
+        more = (f'<p class="note">and {len(groups) - SHOWN_PROBLEMS} other messages ({rest} submissions; '
+                'see the CSV)</p>')
+    return table(["status", "submissions", "score", "message", "students"], body,
+                 ["9%", "11%", "7%", "43%", "30%"], numeric=(1, 2)) + more
 
 
 def assignment_section(name, rows, status, scores, work):
@@ -276,26 +307,15 @@ def assignment_section(name, rows, status, scores, work):
                   table(["test cell", "points", "full marks", "scores (how many got each)", "most common failures"],
                         [cells for _, _, cells in body], ["16%", "6%", "9%", "21%", "48%"], numeric=(1, 2))]
 
-    problems = rows[rows["status"].isin(PROBLEMS)].copy()
     parts.append("<h3>Limits reached, errors and flags</h3>")
-    if len(problems):
-        problems["rank"] = problems["status"].map(PROBLEMS.index)
-        problems = problems.sort_values(["rank", "student_id"])
-        shown = [(f"<code>{esc(r.student_id)}</code>", esc(r.status), f"{r.score:g}",
-                  f'<span class="msg">{esc(cut(r.message))}</span>')
-                 for r in problems.head(SHOWN_PROBLEMS).itertuples()]
-        parts.append(table(["student", "status", "score", "message"], shown, ["16%", "9%", "7%", "68%"], numeric=(2,)))
-        if len(problems) > SHOWN_PROBLEMS:
-            parts.append(f'<p class="note">and {len(problems) - SHOWN_PROBLEMS} more (see the CSV)</p>')
-    else:
-        parts.append('<p class="note">none</p>')
+    parts.append(problem_table(rows[rows["status"].isin(PROBLEMS)]))
     return "\n".join(parts)
 
 
-def render(work):
-    """The class report of the work folder ``work`` as an HTML string."""
+def render(work, rows=None):
+    """The class report of the work folder ``work`` as an HTML string (``rows``: see ``load``)."""
     work = pathlib.Path(work)
-    rows, status, scores = load(work)
+    rows, status, scores = load(work, rows)
     assignments = sorted(rows["assignment"].unique())
     overview = []
     for a in assignments:
@@ -322,9 +342,10 @@ def render(work):
             f"<style>{CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
 
 
-def write(work, path):
-    """Write the class report of ``work`` to ``path``; returns the path."""
+def write(work, path, rows=None):
+    """Write the class report of ``work`` to ``path``; returns the path. ``rows``: those the grades
+    CSV was written from (records.rows), if the caller has them."""
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(work), encoding="utf-8")
+    path.write_text(render(work, rows), encoding="utf-8")
     return path
