@@ -258,6 +258,12 @@ def problem_table(problems):
                  ["9%", "11%", "7%", "43%", "30%"], numeric=(1, 2)) + more
 
 
+def seconds_of(status, graded):
+    """The seconds each graded submission took, from its status record."""
+    return pd.Series([float(r["seconds"]) for s, r in status.items()
+                      if s in graded and isinstance(r.get("seconds"), (int, float))], dtype=float)
+
+
 def assignment_section(name, rows, status, scores, work):
     """The HTML of one assignment."""
     counts = rows["status"].value_counts()
@@ -270,8 +276,7 @@ def assignment_section(name, rows, status, scores, work):
              f"<p><b>{len(rows)}</b> students: <b>{len(graded)}</b> graded, <b>{missing}</b> missing, "
              f"<b>{invalid}</b> invalid. Statuses: "
              + ", ".join(f"{esc(s)} {n}" for s, n in counts.sort_index().items()) + "</p>"]
-    seconds = pd.Series([float(r["seconds"]) for s, r in status.items()
-                         if s in graded and isinstance(r.get("seconds"), (int, float))], dtype=float)
+    seconds = seconds_of(status, graded)
     plots = []
     if len(graded_rows):
         mean = graded_rows["score"].mean()
@@ -321,14 +326,13 @@ def render(work, rows=None):
     for a in assignments:
         mine = rows[rows["assignment"] == a]
         graded = mine[~mine["status"].isin(records.NO_SCORE)]
-        seconds = [float(r["seconds"]) for r in status.get(a, {}).values()
-                   if isinstance(r.get("seconds"), (int, float))]
+        seconds = seconds_of(status.get(a, {}), set(graded["student_id"]))
         overview.append((f'<a href="#{esc(a)}">{esc(a)}</a>', len(mine), len(graded),
                          int((mine["status"] == "missing").sum()),
                          int(mine["status"].isin(records.NO_SCORE).sum() - (mine["status"] == "missing").sum()),
                          int(mine["status"].isin(PROBLEMS).sum()),
                          f"{graded['percent'].mean():.0f}%" if len(graded) else "",
-                         f"{pd.Series(seconds).median():.1f}" if seconds else ""))
+                         f"{seconds.median():.1f}" if len(seconds) else ""))
     now = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     body = [f"<h1>Class report</h1><p class=note>{esc(work)}, {now}. Scores from the gradebook, statuses and "
             "seconds from status.json; failure messages are the first line of the error each test cell printed "
