@@ -12,5 +12,6 @@ nbgrader. The modules, each doing one thing:
 - ``execute``: nbgrader's Execute step with time budgets, output caps and dying kernels handled;
 - ``sandbox``: the bubblewrap sandbox and the OS limits each kernel runs under;
 - ``integrity``, ``guard``, ``kernel_guard``: the integrity checks (before the run, and in the kernel);
-- ``submissions``: finding a student's notebook; ``nbformat_tools``: canonical notebooks; ``cli``.
+- ``submissions``: finding a student's notebook; ``nbformat_tools``: canonical notebooks; ``report``: the HTML
+  class report; ``cli``.
 """

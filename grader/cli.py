@@ -1,5 +1,6 @@
 """Command line: ``python -m grader COMMAND`` (see grader/README.md)."""
 import argparse
+import pathlib
 import sys
 import time
 
@@ -55,6 +56,8 @@ def build_parser():
     p.add_argument("--assignment")
     p = sub.add_parser("export", parents=[common], help="write the grades CSV")
     p.add_argument("--csv", required=True)
+    p = sub.add_parser("report", parents=[common], help="write the HTML class report of the work folder")
+    p.add_argument("--html", required=True, help="where to write it (grade writes it beside the CSV)")
     sub.add_parser("clean", parents=[common], help="rewrite notebooks in canonical form")
     return parser
 
@@ -70,6 +73,12 @@ def summary(rows):
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
     return ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+
+
+def write_report(course, path, rows=None):
+    from . import report  # pandas and matplotlib: loaded only for the report
+
+    print(f"wrote {report.write(course.work, path, rows)}: the class report")
 
 
 def run(args):
@@ -92,6 +101,7 @@ def run(args):
             course.feedback(args.assignment, force=False)
             rows = course.export(args.csv)
             print(f"wrote {args.csv}: {len(rows)} rows ({summary(rows)})")
+            write_report(course, pathlib.Path(args.csv).with_suffix(".html"), rows)
         print(f"done in {time.monotonic() - started:.1f} s; work folder: {course.work}")
         return 0
     if args.command == "feedback":
@@ -101,6 +111,9 @@ def run(args):
     if args.command == "export":
         rows = course.export(args.csv)
         print(f"wrote {args.csv}: {len(rows)} rows ({summary(rows)})")
+        return 0
+    if args.command == "report":
+        write_report(course, args.html)
         return 0
     if args.command == "clean":
         changed = course.clean()
