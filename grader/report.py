@@ -211,7 +211,7 @@ def table(header, body, widths=None, numeric=()):
 def message_list(failures, failed):
     """The most common failure messages of one exercise as an ordered list, numbers aside:
     messages that differ only in their numbers count as one (the most common wording shown)."""
-    if not failures and not failed:
+    if not failures and not len(failed):
         return '<span class="note">no failures</span>'
     frame = pd.DataFrame(failures, columns=["student", "message"])
     frame["key"] = frame["message"].map(lambda m: NUMBER.sub("#", m))
