@@ -9,18 +9,13 @@ checks on the worker's side, and the errors for a missing package, an SQLite gra
 ``--scheduler`` and a database that cannot be reached.
 """
 import csv
-import glob
 import os
-import pathlib
-import pwd
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 
 import pytest
 
+import postgres_server
 from grader import cli, gradebook, grading
 from grader.course import Course
 from grader.session import GraderError
@@ -30,73 +25,15 @@ NO_EXTRA = "the cluster extra is not installed: pip install -e '.[cluster]'"
 distributed = pytest.importorskip("distributed", reason=NO_EXTRA)
 pytest.importorskip("psycopg2", reason=NO_EXTRA)
 
-DB_USER = "grader"
-
-
-def postgres_bin():
-    """The folder of PostgreSQL's server programs (initdb, pg_ctl, postgres), newest first, or None."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: [int(x) if x.isdigit() else 0 for x in pathlib.Path(p).parts[-3].split(".")])
-    if found:
-        return pathlib.Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return pathlib.Path(initdb).parent if initdb and shutil.which("pg_ctl", path=os.path.dirname(initdb)) else None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def postgres():
-    """A PostgreSQL server on 127.0.0.1 in a temp folder, for this module; yields a database URL.
-
-    PostgreSQL refuses to run as root: as root the server runs as the ``postgres`` user, which
-    owns the temp folder. Stopped and removed afterwards, also when a test fails.
-    """
-    bindir = postgres_bin()
-    if bindir is None:
-        pytest.skip("PostgreSQL is not installed (no initdb in /usr/lib/postgresql/*/bin or on PATH; "
-                    "Debian: apt-get install postgresql)")
-    run_as = {}
-    if os.geteuid() == 0:
-        try:
-            user = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root, and there is no 'postgres' user to run PostgreSQL as")
-        run_as = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
-    tmp = pathlib.Path(tempfile.mkdtemp(prefix="grader-postgres-"))
-    if run_as:
-        os.chown(tmp, run_as["user"], run_as["group"])
-    data, port = tmp / "data", free_port()
-    env = {"PATH": f"{bindir}:/usr/bin:/bin", "LC_ALL": "C", "HOME": str(tmp)}
-
-    def pg(*args, check=True):
-        proc = subprocess.run([str(bindir / args[0]), *args[1:]], cwd=tmp, env=env, capture_output=True,
-                              text=True, timeout=120, **run_as)
-        if check and proc.returncode:
-            log = (tmp / "server.log").read_text() if (tmp / "server.log").exists() else ""
-            pytest.fail(f"{' '.join(args[:2])} failed:\n{proc.stdout}\n{proc.stderr}\n{log}")
-        return proc
-
+    """A PostgreSQL server on loopback for this module (tests/postgres_server.py); yields a database URL."""
     try:
-        pg("initdb", "-D", str(data), "-U", DB_USER, "--auth=trust", "-E", "UTF8", "--no-sync")
-        pg("pg_ctl", "-D", str(data), "-l", str(tmp / "server.log"), "-w", "-t", "60",
-           "-o", f"-h 127.0.0.1 -p {port} -k {tmp} -F", "start")
-        import psycopg2
-
-        conn = psycopg2.connect(host="127.0.0.1", port=port, user=DB_USER, dbname="postgres")
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("CREATE DATABASE gradebook")
-        conn.close()
-        yield f"postgresql://{DB_USER}@127.0.0.1:{port}/gradebook"
-    finally:
-        if (data / "postmaster.pid").exists():
-            pg("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop", check=False)
-        shutil.rmtree(tmp, ignore_errors=True)
+        with postgres_server.running(["gradebook"]) as urls:
+            yield urls["gradebook"]
+    except postgres_server.Unavailable as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +139,7 @@ def test_missing_distributed_names_the_extra(monkeypatch):
 
 
 def test_unreachable_or_changed_gradebook(tmp_path):
-    url = f"postgresql://nobody:secret@127.0.0.1:{free_port()}/gradebook"
+    url = f"postgresql://nobody:secret@127.0.0.1:{postgres_server.free_port()}/gradebook"
     with pytest.raises(GraderError, match=r"cannot reach the gradebook postgresql[+\w]*://nobody:\*\*\*@127") as err:
         Course(work=tmp_path / "work", db=url).check_gradebook()
     assert "secret" not in str(err.value)
