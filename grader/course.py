@@ -182,7 +182,7 @@ class Course:
         """See grader.grading.autograde (and autograde_on_cluster with ``scheduler``)."""
         self.check_gradebook()
         if self.scheduler:
-            grading.check_cluster(self)
+            grading.check_cluster(self, say)
         return grading.autograde(self, submissions, assignment, say, jobs)
 
     def check_gradebook(self):

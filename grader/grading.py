@@ -232,15 +232,33 @@ def import_distributed():
     return distributed
 
 
-def check_cluster(course):
-    """Before grading on ``course.scheduler``: distributed is installed and the gradebook takes
-    writers from several machines (not SQLite); else GraderError."""
+def check_cluster(course, say=print):
+    """Before grading on ``course.scheduler``: distributed is installed, the gradebook takes writers
+    from several machines (not SQLite), the scheduler answers and its workers run one thread each;
+    else GraderError. Says how many workers there are."""
     import_distributed()
     if gradebook.is_sqlite(course.gradebook):
         raise GraderError(
             "--scheduler needs a gradebook in a database server, which takes writers from many machines: "
             "pass --db postgresql://user@host/database (an SQLite file shared over a network file system "
             "is what nbgrader's FAQ warns against; on one machine, use --jobs N instead)")
+    with cluster_client(course.scheduler) as client:
+        threads = client.nthreads()
+    many = sorted(w for w, n in threads.items() if n > 1)
+    if many:
+        raise GraderError(f"{len(many)} Dask workers run more than one thread ({', '.join(many[:3])}): grading sets "
+                          "its process's environment while a notebook runs; restart them with --nthreads 1")
+    say(f"Dask scheduler at {course.scheduler}: {len(threads)} workers"
+        + ("" if threads else " (none yet: the tasks wait until one joins)"))
+
+
+def cluster_client(address):
+    """A ``distributed.Client`` of the scheduler at ``address``; GraderError when it does not answer."""
+    distributed = import_distributed()
+    try:
+        return distributed.Client(address, timeout="30s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise GraderError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
 
 
 def autograde_on_cluster(course, a, students, on_done, task=None):
@@ -257,12 +275,8 @@ def autograde_on_cluster(course, a, students, on_done, task=None):
     """
     distributed = import_distributed()
     settings = course.settings()
-    try:
-        client = distributed.Client(course.scheduler, timeout="30s", set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise GraderError(f"cannot reach the Dask scheduler at {course.scheduler}: {exc}") from None
     run = uuid.uuid4().hex[:8]
-    with client:
+    with cluster_client(course.scheduler) as client:
         futures = {client.submit(task or autograde_on_worker, settings, a, s, key=f"autograde-{a}-{s}-{run}",
                                  pure=False): s for s in students}
         for future in distributed.as_completed(futures, loop=client.loop):
