@@ -290,11 +290,11 @@ def autograde_on_cluster(course, a, students, on_done, task=None):
 
 def task_failure(exc):
     """The line the CSV's message shows for a task that did not come back (see grader/outcome.py)."""
-    name = type(exc).__name__
+    name, text = type(exc).__name__, " ".join(str(exc).split())  # one line: the CSV's message reads the first
     if name == "KilledWorker":
         return ("WorkerDiedError: every Dask worker that graded this submission died (out of memory, killed, "
-                f"or lost); see the workers' logs. Dask said: {exc}")
-    return f"{name}: {exc}" if re.search(r"(Error|Exception)$", name) else f"TaskError: {name}: {exc}"
+                f"or lost); see the workers' logs. Dask said: {text}")
+    return f"{name}: {text}" if re.search(r"(Error|Exception)$", name) else f"TaskError: {name}: {text}"
 
 
 def autograde_on_worker(settings, assignment, student):
