@@ -50,6 +50,12 @@ def build_parser():
                                                       "ids (columns student_id, and lms_id or name)")
         p.add_argument("--jobs", type=int, default=1,
                        help="submissions graded at once, in as many processes (default 1; at most one per CPU core)")
+        p.add_argument("--db", metavar="URL",
+                       help="the gradebook's database, e.g. postgresql://user@host/database (default: SQLite's "
+                            "gradebook.db in the work folder); kept in the work folder for later commands")
+        p.add_argument("--scheduler", metavar="ADDRESS",
+                       help="grade on the Dask cluster of this scheduler (e.g. tcp://host:8786), one task per "
+                            "submission; needs --db with a database server and a work folder shared by the workers")
         if name == "grade":
             p.add_argument("--csv", required=True, help="where to write the grades")
     p = sub.add_parser("feedback", parents=[common], help="HTML feedback for autograded submissions")
@@ -65,7 +71,8 @@ def build_parser():
 def course_from(args):
     limits = {k: getattr(args, k, None) for k in ("timeout", "notebook_timeout", "max_lines", *LIMITS)}
     sandbox = False if getattr(args, "unsandboxed", False) else None
-    return Course(work=args.work, solutions=args.solutions, course=args.course, sandbox=sandbox, **limits)
+    return Course(work=args.work, solutions=args.solutions, course=args.course, sandbox=sandbox,
+                  db=getattr(args, "db", None), scheduler=getattr(args, "scheduler", None), **limits)
 
 
 def summary(rows):
@@ -94,6 +101,9 @@ def run(args):
         ok, _ = course.validate(args.assignments)
         return 0 if ok else 1
     if args.command in ("autograde", "grade"):
+        if args.scheduler and args.jobs != 1:
+            raise GraderError("--jobs and --scheduler: choose one (on a cluster, the workers' --nworkers set "
+                              "how many submissions run at once)")
         started = time.monotonic()
         taken = intake.take_in(course, args.submissions, roster=args.roster, assignment=args.assignment)
         taken.annotate(course.work, course.autograde(taken.folder, assignment=args.assignment, jobs=args.jobs))

@@ -2,7 +2,8 @@
 
 The work folder is nbgrader's course root: ``source/`` (a copy of ``solutions/``), ``release/``
 (scratch), ``submitted/``, ``autograded/``, ``feedback/`` and ``gradebook.db`` all live in it, with
-nbgrader's default names, so plain ``nbgrader`` commands run inside it also work.
+nbgrader's default names, so plain ``nbgrader`` commands run inside it also work. (The gradebook may
+be in a database server instead, see grader/gradebook.py.)
 
 Additions to nbgrader, all subclasses of its own classes:
 
@@ -43,6 +44,7 @@ from nbgrader.preprocessors import (
 )
 from traitlets.config import Config
 
+from . import gradebook
 from .execute import DEFAULTS as EXECUTE_DEFAULTS
 from .execute import GradedExecute
 from .sandbox import LIMITS
@@ -162,24 +164,31 @@ class ShortTestTracebacks(NbGraderPreprocessor):
 
 
 def db_url(work):
-    """The gradebook's URL; with parallel grading, a writer waits up to 60 s for SQLite's lock."""
-    return f"sqlite:///{work}/gradebook.db?timeout=60"
+    """The work folder's gradebook: the database URL ``--db`` stored in it (grader/gradebook.py), else
+    SQLite's ``gradebook.db``, whose writers wait up to 60 s for its lock with parallel grading."""
+    return gradebook.stored_url(work) or gradebook.sqlite_url(work)
 
 
 def nbgrader_config(work, timeout=None, notebook_timeout=None, max_lines=None, max_output_chars=None,
-                    sandbox=True, memory=None, processes=None, disk=None, cpu=None, hidden=(), guard=True):
+                    sandbox=True, memory=None, processes=None, disk=None, cpu=None, hidden=(), guard=True, db=None):
     """The traitlets Config for a course rooted at the work folder ``work``.
 
     ``sandbox``: run every kernel in the sandbox (grader/sandbox.py) with the limits ``memory``
     (MB), ``processes``, ``disk`` (MB) and ``cpu`` (seconds); ``hidden``: folders the kernel
     must not see besides the work folder (the checkout, the solutions); ``guard``: the integrity
-    guard (grader/guard.py), off only to show what it stops.
+    guard (grader/guard.py), off only to show what it stops; ``db``: the gradebook's URL (default
+    ``db_url(work)``).
     """
     pick = lambda value, key: DEFAULTS[key] if value is None else value  # noqa: E731
     work = pathlib.Path(work)
     c = Config()
     c.CourseDirectory.root = str(work)
-    c.CourseDirectory.db_url = db_url(work)
+    c.CourseDirectory.db_url = db or db_url(work)
+    if not gradebook.is_sqlite(c.CourseDirectory.db_url):
+        # nbgrader's course_id is empty by default, and its assignments then name a course that is not
+        # in the gradebook: SQLite does not check that, PostgreSQL refuses them. "default_course" is
+        # the course nbgrader's Gradebook creates when it opens.
+        c.CourseDirectory.course_id = "default_course"
     c.CourseDirectory.source_directory = "source"
     c.CourseDirectory.release_directory = "release"
     # Exchange folder inside the work folder: the API lists it at start-up; nothing is exchanged.

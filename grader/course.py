@@ -11,8 +11,8 @@ import tempfile
 
 import nbformat
 
-from . import grading, nbformat_tools, records
-from .config import DEFAULTS, config_file_text, nbgrader_config
+from . import gradebook, grading, nbformat_tools, records
+from .config import DEFAULTS, config_file_text, db_url, nbgrader_config
 from .sandbox import problem as sandbox_problem
 from .session import REPO, GraderError, session
 
@@ -20,17 +20,22 @@ from .session import REPO, GraderError, session
 class Course:
     """One course: its solutions, its released notebooks and a work folder for grading."""
 
-    def __init__(self, work=None, solutions=None, course=None, sandbox=None, guard=True, **limits):
+    def __init__(self, work=None, solutions=None, course=None, sandbox=None, guard=True, db=None, scheduler=None,
+                 **limits):
         """``sandbox``: True to require the sandbox, False to grade without it, None (the default)
         to require it for ``autograde`` unless ``GRADER_UNSANDBOXED=1`` is set, and to use it in
         ``validate`` where it works. ``limits``: timeout, notebook_timeout, max_lines, memory,
         processes, disk, cpu (see grader/README.md). ``guard=False`` turns the integrity guard off
-        (only to show what it stops)."""
+        (only to show what it stops). ``db``: the gradebook's database URL (default: the one the
+        work folder keeps, else SQLite, see grader/gradebook.py). ``scheduler``: the address of a
+        Dask scheduler to grade on (grader.grading.autograde_on_cluster); None grades on this machine."""
         self.solutions = pathlib.Path(solutions or REPO / "solutions").resolve()
         self.course = pathlib.Path(course or REPO / "course").resolve()
         self.work = pathlib.Path(work or REPO / "work").resolve()
         self.sandbox = sandbox
         self.guard = guard
+        self.db = gradebook.with_driver(db) if db else None
+        self.scheduler = scheduler
         self.sandboxed = sandbox is not False and sandbox_problem() is None
         self.limits = {k: v for k, v in limits.items() if v is not None}
         self.timeout = self.limits.get("timeout", DEFAULTS["timeout"])
@@ -40,7 +45,12 @@ class Course:
     def settings(self):
         """The keyword arguments that make the same Course in another process."""
         return {"work": self.work, "solutions": self.solutions, "course": self.course,
-                "sandbox": self.sandboxed, "guard": self.guard, **self.limits}
+                "sandbox": self.sandboxed, "guard": self.guard, "db": self.gradebook, **self.limits}
+
+    @property
+    def gradebook(self):
+        """The gradebook's URL: ``db``, else the one the work folder keeps, else SQLite's file in it."""
+        return self.db or db_url(self.work)
 
     def assignments(self):
         """Assignment names: folders of ``solutions/`` holding at least one notebook."""
@@ -55,7 +65,7 @@ class Course:
     def config(self):
         """nbgrader's Config for this course (grader/config.py)."""
         return nbgrader_config(self.work, **self.limits, sandbox=self.sandboxed, guard=self.guard,
-                               hidden=[REPO, self.solutions, self.course])
+                               hidden=[REPO, self.solutions, self.course], db=self.gradebook)
 
     def nbgrader(self, logfile=None, tracker=None, database=True, exclude=()):
         """An ``NbGraderAPI`` on the work folder (a context manager), logging to ``logfile`` and
@@ -169,11 +179,22 @@ class Course:
 
     # ----------------------------------------------------------------- grading a class
     def autograde(self, submissions, assignment=None, say=print, jobs=1):
-        """See grader.grading.autograde."""
+        """See grader.grading.autograde (and autograde_on_cluster with ``scheduler``)."""
+        self.check_gradebook()
+        if self.scheduler:
+            grading.check_cluster(self, say)
         return grading.autograde(self, submissions, assignment, say, jobs)
+
+    def check_gradebook(self):
+        """Check that a database gradebook can be reached, and make ``db`` the work folder's gradebook."""
+        if self.db:
+            gradebook.remember(self.work, self.db)
+        elif not gradebook.is_sqlite(self.gradebook):
+            gradebook.check(self.gradebook)
 
     def feedback(self, assignment=None, say=print, force=True):
         """See grader.grading.feedback."""
+        self.check_gradebook()
         return grading.feedback(self, assignment, say, force)
 
     def rows(self):

@@ -9,12 +9,15 @@ per student in that many processes), and records what happened to each submissio
 import multiprocessing
 import os
 import pathlib
+import re
 import shutil
 import time
+import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import nbformat
 
+from . import gradebook
 from . import records as store
 from .integrity import rebound_helpers, suspicious_code, tampering
 from .outcome import outcome
@@ -177,7 +180,9 @@ def autograde_assignment(course, a, records, total, say, jobs=1):
             + (f" {record['message']}" if record["message"] else ""))
 
     queued = [s for s, r in records.items() if r["status"] == "queued"]
-    if jobs > 1 and len(queued) > 1:
+    if course.scheduler:
+        autograde_on_cluster(course, a, queued, on_done)
+    elif jobs > 1 and len(queued) > 1:
         autograde_in_parallel(course, a, queued, min(jobs, len(queued)), on_done)
     else:
         tracker = Tracker(on_done)
@@ -217,6 +222,114 @@ def autograde_in_parallel(course, a, students, jobs, on_done):
             except Exception as exc:  # nbgrader failed outside a notebook, or the process died
                 student, messages, seconds = futures[future], [("ERROR", f"{type(exc).__name__}: {exc}")], 0.0
             on_done(student, messages, seconds)
+
+
+def import_distributed():
+    """Dask's ``distributed``, or a GraderError saying how to install it."""
+    try:
+        import distributed
+    except ImportError as exc:
+        raise GraderError(f"grading on a Dask cluster (--scheduler) needs the Python package 'distributed' "
+                          f"({exc}): {gradebook.CLUSTER_EXTRA}") from None
+    return distributed
+
+
+def check_cluster(course, say=print):
+    """Before grading on ``course.scheduler``: distributed is installed, the gradebook takes writers
+    from several machines (not SQLite), the scheduler answers and its workers run one thread each;
+    else GraderError. Says how many workers there are."""
+    import_distributed()
+    if gradebook.is_sqlite(course.gradebook):
+        raise GraderError(
+            "--scheduler needs a gradebook in a database server, which takes writers from many machines: "
+            "pass --db postgresql://user@host/database (an SQLite file shared over a network file system "
+            "is what nbgrader's FAQ warns against; on one machine, use --jobs N instead)")
+    with cluster_client(course.scheduler) as client:
+        threads = client.nthreads()
+    many = sorted(w for w, n in threads.items() if n > 1)
+    if many:
+        raise GraderError(f"{len(many)} Dask workers run more than one thread ({', '.join(many[:3])}): grading sets "
+                          "its process's environment while a notebook runs; restart them with --nthreads 1")
+    say(f"Dask scheduler at {course.scheduler}: {len(threads)} workers"
+        + ("" if threads else " (none yet: the tasks wait until one joins)"))
+
+
+def cluster_client(address):
+    """A ``distributed.Client`` of the scheduler at ``address``; GraderError when it does not answer."""
+    distributed = import_distributed()
+    try:
+        return distributed.Client(address, timeout="30s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise GraderError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+
+
+def autograde_on_cluster(course, a, students, on_done, task=None):
+    """Autograde ``students`` of ``a`` on the Dask cluster at ``course.scheduler``, one task per student.
+
+    Each task runs ``autograde_one`` on a worker (through ``autograde_on_worker``, which checks the
+    worker first); ``on_done`` gets each student's result as it comes in, as with
+    ``autograde_in_parallel``. The work folder must be at the same path on every worker (a shared
+    file system) and the gradebook in a database server (``check_cluster``). When a worker dies
+    during a task, Dask's scheduler runs the task again on another worker (``allowed-failures``
+    times, 3 by default) and then gives up: that submission, like one whose task failed or was
+    lost, is recorded as an ``error`` with the reason. ``task``: the function run on the workers
+    (default ``autograde_on_worker``).
+    """
+    distributed = import_distributed()
+    settings = course.settings()
+    run = uuid.uuid4().hex[:8]
+    with cluster_client(course.scheduler) as client:
+        futures = {client.submit(task or autograde_on_worker, settings, a, s, key=f"autograde-{a}-{s}-{run}",
+                                 pure=False): s for s in students}
+        for future in distributed.as_completed(futures, loop=client.loop):
+            student = futures[future]
+            try:
+                student, messages, seconds = future.result()
+            except Exception as exc:  # the task failed, its workers died, or it was lost with the scheduler
+                messages, seconds = [("ERROR", task_failure(exc))], 0.0
+            on_done(student, messages, seconds)
+
+
+def task_failure(exc):
+    """The line the CSV's message shows for a task that did not come back (see grader/outcome.py)."""
+    name, text = type(exc).__name__, " ".join(str(exc).split())  # one line: the CSV's message reads the first
+    if name == "KilledWorker":
+        return ("WorkerDiedError: every Dask worker that graded this submission died (out of memory, killed, "
+                f"or lost); see the workers' logs. Dask said: {text}")
+    return f"{name}: {text}" if re.search(r"(Error|Exception)$", name) else f"TaskError: {name}: {text}"
+
+
+def autograde_on_worker(settings, assignment, student):
+    """``autograde_one`` as a task on a Dask worker, after checking that this worker can grade.
+
+    The task fails, saying why, when the worker cannot sandbox the kernels (grading was asked for
+    in the sandbox), runs more than one thread (grading sets its process's environment while a
+    notebook runs), or does not see the staged submission (the work folder must be on a shared
+    file system at the same path). A task run again after its worker died starts from a clean
+    output folder: nbgrader would skip a submission whose autograded folder exists.
+    """
+    import socket
+
+    where = f"Dask worker on {socket.gethostname()}"
+    work = pathlib.Path(settings["work"])
+    if not (work / "submitted" / student / assignment).is_dir():
+        raise GraderError(f"{where} does not see {work / 'submitted' / student / assignment}: the work folder "
+                          "must be on a file system every worker mounts at the same path")
+    if settings.get("sandbox"):
+        reason = sandbox_problem()
+        if reason:
+            raise GraderError(f"{where} cannot sandbox the kernels: {reason}")
+    try:
+        from distributed import get_worker
+
+        threads = get_worker().state.nthreads
+    except (ImportError, ValueError):  # not in a worker (called directly)
+        threads = 1
+    if threads > 1:
+        raise GraderError(f"{where} runs {threads} threads: start the workers with --nthreads 1")
+    for sub in ("autograded", "feedback"):
+        shutil.rmtree(work / sub / student / assignment, ignore_errors=True)
+    return autograde_one(settings, assignment, student)
 
 
 def autograde_one(settings, assignment, student):

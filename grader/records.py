@@ -10,6 +10,7 @@ import pathlib
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from . import gradebook
 from .config import db_url
 from .session import GraderError
 
@@ -47,10 +48,13 @@ def score(work, assignment, student):
 def rows(work):
     """One row per student and assignment from the gradebook and the status records."""
     status = load_status(work)
-    if not (pathlib.Path(work) / "gradebook.db").exists():
+    if not gradebook.exists(work):
         raise GraderError(f"no gradebook in {work}: autograde first")
+    url = db_url(work)
+    if not gradebook.is_sqlite(url):
+        gradebook.check(url)  # a clear error when the database server cannot be reached
     found = []
-    with Gradebook(db_url(work)) as gb:
+    with Gradebook(url) as gb:
         scores, maxima = {}, {}
         for assignment in gb.assignments:
             for sub in assignment.submissions:
