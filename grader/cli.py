@@ -45,6 +45,8 @@ def build_parser():
         p.add_argument("--assignment", help="grade only this assignment")
         p.add_argument("--jobs", type=int, default=1,
                        help="submissions graded at once, in as many processes (default 1; at most one per CPU core)")
+        p.add_argument("--regrade", action="store_true",
+                       help="grade every submission again, also those unchanged since they were graded")
         if name == "grade":
             p.add_argument("--csv", required=True, help="where to write the grades")
     p = sub.add_parser("feedback", parents=[common], help="HTML feedback for autograded submissions")
@@ -82,7 +84,7 @@ def run(args):
         return 0 if ok else 1
     if args.command in ("autograde", "grade"):
         started = time.monotonic()
-        course.autograde(args.submissions, assignment=args.assignment, jobs=args.jobs)
+        course.autograde(args.submissions, assignment=args.assignment, jobs=args.jobs, regrade=args.regrade)
         if args.command == "grade":
             course.feedback(args.assignment, force=False)
             rows = course.export(args.csv)
@@ -114,3 +116,7 @@ def main(argv=None):
     except (GraderError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted: the submissions graded so far are recorded; the same command grades the rest",
+              file=sys.stderr)
+        return 130

@@ -168,9 +168,9 @@ class Course:
         return changed
 
     # ----------------------------------------------------------------- grading a class
-    def autograde(self, submissions, assignment=None, say=print, jobs=1):
+    def autograde(self, submissions, assignment=None, say=None, jobs=1, regrade=False):
         """See grader.grading.autograde."""
-        return grading.autograde(self, submissions, assignment, say, jobs)
+        return grading.autograde(self, submissions, assignment, say, jobs, regrade)
 
     def feedback(self, assignment=None, say=print, force=True):
         """See grader.grading.feedback."""
