@@ -11,10 +11,12 @@ solution and limits (``graded_against``) are those it was last graded with keeps
 is not staged again (unless ``regrade``); ``status.json`` is saved after each graded submission,
 so a run that was stopped grades, the next time, only what it had not finished.
 """
+import ctypes
 import multiprocessing
 import os
 import pathlib
 import shutil
+import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -95,10 +97,10 @@ def stage(course, a, students, found, status, regrade=False):
     A record is ``{"status", "message", "hash"}`` (and ``flags``, the static integrity checks'
     notes, until it is graded). A submission already graded with the same content (``hash``)
     against the same solution and limits (``graded_with``) keeps its record, its files in the work
-    folder and its gradebook entry, unless ``regrade``. The others get status ``"queued"`` and are
-    copied; missing and unreadable ones are recorded and left out of the nbgrader run. The queued
-    records are saved before any old output is removed: a run stopped at any point leaves no
-    submission that looks graded but is not.
+    folder and its gradebook entry, unless ``regrade`` (or nbgrader failed on it). The others get
+    status ``"queued"`` and are copied; missing and unreadable ones are recorded and left out of
+    the nbgrader run. The queued records are saved before any old output is removed: a run stopped
+    at any point leaves no submission that looks graded but is not.
     """
     work = course.work
     stems = course.notebook_stems(a)
@@ -110,10 +112,11 @@ def stage(course, a, students, found, status, regrade=False):
         folder, notebooks = found.get(student, (None, {}))
         digest = store.content_hash(handed_in(folder, notebooks)) if notebooks else None
         before = old.get(student, {})
+        # kept: graded with this content against this solution; nbgrader made a graded notebook (it
+        # removes it when it fails outside the notebook: such a submission is tried again)
         if (not regrade and digest and before.get("hash") == digest and before.get("graded_with") == against
-                and student in in_gradebook
-                and ((work / "autograded" / student / a).is_dir() or before.get("status") == "error")):
-            records[student] = before  # unchanged: kept as it is ("error": nbgrader removed its output)
+                and student in in_gradebook and (work / "autograded" / student / a).is_dir()):
+            records[student] = before
             kept.add(student)
             continue
         record = records[student] = {"status": "queued", "message": ""}
@@ -258,24 +261,25 @@ def autograde_assignment(course, a, records, total, say, jobs=1, status=None):
         bar.update(1)
 
     queued = [s for s, r in records.items() if r["status"] == "queued"]
-    waiting = set(queued)
-    with bar:
-        if jobs > 1 and len(queued) > 1:
-            autograde_in_parallel(course, a, queued, min(jobs, len(queued)), on_done)
-        else:
-            tracker = Tracker(on_done)
-            # Only the queued students: the others keep their output (graded before, unchanged).
-            others = sorted(p.parent.name for p in (course.work / "submitted").glob(f"*/{a}")
-                            if p.parent.name not in waiting)
-            with course.nbgrader(course.work / "logs" / f"autograde_{a}.log", tracker, exclude=others) as api:
-                # force=False: nbgrader grades every staged student (their old output was removed
-                # while staging).
-                result = api.autograde(a, "*", force=False, create=True)
-                if result.get("error", "").rstrip().endswith("KeyboardInterrupt"):
-                    raise KeyboardInterrupt  # nbgrader's API returns it as a failure: stop, the student unrecorded
-                tracker.finish()
-            if not done and not result.get("success"):
-                raise GraderError(f"nbgrader autograde {a} failed:\n{result.get('error', '')}")
+    if jobs > 1 and len(queued) > 1:
+        autograde_in_parallel(course, a, queued, min(jobs, len(queued)), on_done)
+    else:
+        tracker = Tracker(on_done)
+        # Only the queued students: the others keep their output (graded before and unchanged,
+        # failed ones included).
+        waiting = set(queued)
+        others = sorted(p.parent.name for p in (course.work / "submitted").glob(f"*/{a}")
+                        if p.parent.name not in waiting)
+        with course.nbgrader(course.work / "logs" / f"autograde_{a}.log", tracker, exclude=others) as api:
+            # force=False: nbgrader grades every staged student (their old output was removed
+            # while staging).
+            result = api.autograde(a, "*", force=False, create=True)
+            if result.get("error", "").rstrip().endswith("KeyboardInterrupt"):
+                raise KeyboardInterrupt  # Ctrl-C, which nbgrader's API returns as a failure: not recorded
+            tracker.finish()
+        if not done and not result.get("success"):
+            raise GraderError(f"nbgrader autograde {a} failed:\n{result.get('error', '')}")
+    bar.close()
     for r in records.values():
         r.pop("flags", None)
         if r["status"] == "queued":
@@ -318,14 +322,32 @@ def autograde_in_parallel(course, a, students, jobs, on_done):
     # spawn: a fresh interpreter per process, not a fork of one that may hold threads and kernels
     context = multiprocessing.get_context("spawn")
     settings = course.settings()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    others = set(multiprocessing.active_children())
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=worker_setup) as pool:
         futures = {pool.submit(autograde_one, settings, a, s): s for s in students}
-        for future in as_completed(futures):
-            try:
-                student, messages, seconds = future.result()
-            except Exception as exc:  # nbgrader failed outside a notebook, or the process died
-                student, messages, seconds = futures[future], [("ERROR", f"{type(exc).__name__}: {exc}")], 0.0
-            on_done(student, messages, seconds)
+        try:
+            for future in as_completed(futures):
+                try:
+                    student, messages, seconds = future.result()
+                except Exception as exc:  # nbgrader failed outside a notebook, or the process died
+                    student, messages, seconds = futures[future], [("ERROR", f"{type(exc).__name__}: {exc}")], 0.0
+                on_done(student, messages, seconds)
+        except BaseException:  # Ctrl-C: stop now; the students being graded stay queued
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in set(multiprocessing.active_children()) - others:
+                process.kill()
+            raise
+
+
+def worker_setup():
+    """In a worker process: leave Ctrl-C to the grading process (which stops the workers), and be
+    killed when it dies (Linux's PR_SET_PDEATHSIG), so that no orphan goes on grading into the
+    work folder while the next run resumes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux
+        pass
 
 
 def autograde_one(settings, assignment, student):

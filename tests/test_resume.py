@@ -161,19 +161,24 @@ def wait_for_graded(work, proc, count, timeout=120):
 
 
 def test_an_interrupted_run_resumes(toy, first_run, tmp_path, capsys):
-    """Ctrl-C after the first submission, then SIGKILL of the grading process after the second
-    (each while the next one is being graded), then a run to the end: the CSV is the reference's."""
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) of a run with --jobs 2
+    after the first submission, then SIGKILL of the grading process of a run with --jobs 1 after
+    the second, each while the next one is being graded, then a run to the end: the CSV is the
+    reference's."""
     root, options = toy
     work, grades = tmp_path / "work", tmp_path / "grades.csv"
-    args = [root / "subs", "--csv", grades, "--work", work, "--jobs", "1", *options]
-    for count, sig in ((1, signal.SIGINT), (2, signal.SIGKILL)):
+    args = [root / "subs", "--csv", grades, "--work", work, *options]
+    for count, sig, jobs in ((1, signal.SIGINT, 2), (2, signal.SIGKILL, 1)):
         with open(tmp_path / f"out{count}.txt", "w") as out:
-            proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", *map(str, args)], cwd=ROOT,
-                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", *map(str, args), "--jobs", str(jobs)],
+                                    cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
             try:
                 graded = wait_for_graded(work, proc, count)
-                proc.send_signal(sig)
-                code = proc.wait(timeout=120)
+                if sig == signal.SIGINT:
+                    os.killpg(proc.pid, sig)
+                else:
+                    proc.send_signal(sig)
+                code = proc.wait(timeout=60)
             finally:
                 if proc.poll() is None:
                     os.killpg(proc.pid, signal.SIGKILL)
@@ -188,7 +193,7 @@ def test_an_interrupted_run_resumes(toy, first_run, tmp_path, capsys):
         if sig == signal.SIGINT:
             assert "interrupted: the submissions graded so far are recorded" in log
     times = {s: (work / "autograded" / s / TOY / f"{TOY}.ipynb").stat().st_mtime_ns for s in STUDENTS[:2]}
-    out, _ = grade(args, capsys)
+    out, _ = grade([*args, "--jobs", "1"], capsys)
     assert "2 to autograde, 2 unchanged" in out, out
     assert times == {s: (work / "autograded" / s / TOY / f"{TOY}.ipynb").stat().st_mtime_ns for s in STUDENTS[:2]}
     assert grades.read_bytes() == first_run["csv"]
