@@ -234,9 +234,10 @@ def autograde(course, submissions, assignment=None, say=None, jobs=1, regrade=Fa
 def autograde_assignment(course, a, records, total, say, jobs=1, status=None):
     """One nbgrader autograde pass over every staged student of assignment ``a`` (or ``jobs`` at once).
 
-    ``records`` is ``status[a]``: each graded record is saved to ``status.json`` at once. A
-    progress bar (``progress_bar``) counts the submissions; a line per graded submission goes to
-    ``say`` when there are at most EVERY_LINE, else only for those whose status is not ``ok``.
+    ``records`` holds the record objects of ``status[a]``: each graded one is saved to
+    ``status.json`` (all of ``status``) at once. A progress bar (``progress_bar``) counts the
+    submissions; a line per graded submission goes to ``say`` when there are at most EVERY_LINE,
+    else only for those whose status is not ``ok``.
     """
     done = []
     started = time.monotonic()
@@ -307,8 +308,12 @@ class LineWriter:
 
 def progress_bar(a, total):
     """A tqdm bar on stderr: the count and the time left, from the average time per submission so
-    far. On a terminal it redraws in place; elsewhere it writes a line at most once a minute."""
-    terminal = sys.stderr.isatty()
+    far. On a terminal it redraws in place; elsewhere (or on a terminal of no width, as some
+    CI runners' are) it writes a line at most once a minute."""
+    try:
+        terminal = sys.stderr.isatty() and os.get_terminal_size(sys.stderr.fileno()).columns > 0
+    except (OSError, ValueError):  # no file descriptor (a replaced sys.stderr)
+        terminal = False
     return tqdm(total=total, desc=a, unit="submission", file=sys.stderr if terminal else LineWriter(sys.stderr),
                 mininterval=0.5 if terminal else 60, smoothing=0, dynamic_ncols=terminal, ascii=not terminal)
 
