@@ -56,6 +56,8 @@ def build_parser():
         p.add_argument("--scheduler", metavar="ADDRESS",
                        help="grade on the Dask cluster of this scheduler (e.g. tcp://host:8786), one task per "
                             "submission; needs --db with a database server and a work folder shared by the workers")
+        p.add_argument("--regrade", action="store_true",
+                       help="grade every submission again, also those unchanged since they were graded")
         if name == "grade":
             p.add_argument("--csv", required=True, help="where to write the grades")
     p = sub.add_parser("feedback", parents=[common], help="HTML feedback for autograded submissions")
@@ -106,7 +108,8 @@ def run(args):
                               "how many submissions run at once)")
         started = time.monotonic()
         taken = intake.take_in(course, args.submissions, roster=args.roster, assignment=args.assignment)
-        taken.annotate(course.work, course.autograde(taken.folder, assignment=args.assignment, jobs=args.jobs))
+        taken.annotate(course.work, course.autograde(taken.folder, assignment=args.assignment, jobs=args.jobs,
+                                                     regrade=args.regrade))
         if args.command == "grade":
             course.feedback(args.assignment, force=False)
             rows = course.export(args.csv)
@@ -142,3 +145,7 @@ def main(argv=None):
     except (GraderError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted: the submissions graded so far are recorded; the same command grades the rest",
+              file=sys.stderr)
+        return 130

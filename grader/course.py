@@ -178,12 +178,12 @@ class Course:
         return changed
 
     # ----------------------------------------------------------------- grading a class
-    def autograde(self, submissions, assignment=None, say=print, jobs=1):
+    def autograde(self, submissions, assignment=None, say=None, jobs=1, regrade=False):
         """See grader.grading.autograde (and autograde_on_cluster with ``scheduler``)."""
         self.check_gradebook()
         if self.scheduler:
-            grading.check_cluster(self, say)
-        return grading.autograde(self, submissions, assignment, say, jobs)
+            grading.check_cluster(self, say or print)
+        return grading.autograde(self, submissions, assignment, say, jobs, regrade)
 
     def check_gradebook(self):
         """Check that a database gradebook can be reached, and make ``db`` the work folder's gradebook."""

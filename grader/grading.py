@@ -5,20 +5,31 @@
 per student in that many processes), and records what happened to each submission
 (grader/records.py) with its status (grader/outcome.py). Every kernel runs in the sandbox
 (grader/sandbox.py) unless grading without it was asked for (``require_sandbox``).
+
+Runs are incremental and resumable: a submission whose content hash and whose assignment's
+solution and limits (``graded_against``) are those it was last graded with keeps its results and
+is not staged again (unless ``regrade``); ``status.json`` is saved after each graded submission,
+so a run that was stopped grades, the next time, only what it had not finished.
 """
+import ctypes
 import multiprocessing
 import os
 import pathlib
 import re
 import shutil
+import signal
+import sys
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+from tqdm import tqdm
 
 from . import gradebook
 from . import records as store
+from .config import DEFAULTS, db_url
 from .integrity import rebound_helpers, suspicious_code, tampering
 from .outcome import outcome
 from .sandbox import problem as sandbox_problem
@@ -28,6 +39,7 @@ from .submissions import BAD_ID_CHARS, check_notebook, find_submission, student_
 IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
 MAX_NOTEBOOK_MB = 100
 UNSANDBOXED_NOTE = "graded without the sandbox"
+EVERY_LINE = 50  # with at most this many submissions to grade, a line for each; with more, for the problems only
 
 
 def locate(course, submissions, assignment=None):
@@ -48,23 +60,71 @@ def locate(course, submissions, assignment=None):
     return [p.name for p in students], found
 
 
-def stage(course, a, students, found):
-    """Copy each student's submission of ``a`` into ``work/submitted``; returns ``{student: record}``.
+def handed_in(folder, notebooks):
+    """What ``stage`` copies of one submission, as ``(name, path)`` pairs in a stable order: every
+    file of the assignment folder (``folder``, but IGNORE) or, for the flat layout, the notebooks.
+    Names are relative to the folder, as handed in (a renamed notebook keeps its name)."""
+    if folder is None:
+        return sorted((path.name, path) for path in notebooks.values())
+    files = []
+    for parent, dirs, names in os.walk(folder, followlinks=True):  # copytree follows links too
+        ignored = IGNORE(parent, dirs + names)
+        dirs[:] = [d for d in dirs if d not in ignored]
+        files += [pathlib.Path(parent, n) for n in names if n not in ignored]
+    return sorted((path.relative_to(folder).as_posix(), path) for path in files)
 
-    A record is ``{"status", "message"}`` (and ``flags``, the static integrity checks' notes, until
-    it is graded). Gradable submissions get status ``"queued"`` and are copied; missing and
-    unreadable ones are recorded and left out of the nbgrader run.
+
+def graded_against(course, a):
+    """Hash of what a submission of ``a`` is graded against: every file of ``solutions/<a>`` (the
+    notebook, with its hidden tests, from which the release is made) and the settings that can
+    change a result (the limits, the sandbox, the integrity guard). A change to any of them
+    regrades the assignment's submissions; a change to the grader's own code does not (``regrade``)."""
+    settings = {k: course.limits.get(k, v) for k, v in DEFAULTS.items()}
+    settings.update(sandboxed=course.sandboxed, guard=course.guard)
+    return store.content_hash(handed_in(course.solutions / a, {}), extra=settings)
+
+
+def graded_students(course, a):
+    """Students with a submission of ``a`` in the gradebook (``prepare`` made it)."""
+    with Gradebook(db_url(course.work)) as gb:
+        try:
+            return {sub.student.id for sub in gb.find_assignment(a).submissions}
+        except MissingEntry:  # never graded here
+            return set()
+
+
+def stage(course, a, students, found, status, regrade=False):
+    """Copy each student's new or changed submission of ``a`` into ``work/submitted``; returns
+    ``{student: record}`` and puts the records in ``status[a]``.
+
+    A record is ``{"status", "message", "hash"}`` (and ``flags``, the static integrity checks'
+    notes, until it is graded). A submission already graded with the same content (``hash``)
+    against the same solution and limits (``graded_with``) keeps its record, its files in the work
+    folder and its gradebook entry, unless ``regrade`` (or nbgrader failed on it). The others get
+    status ``"queued"`` and are copied; missing and unreadable ones are recorded and left out of
+    the nbgrader run. The queued records are saved before any old output is removed: a run stopped
+    at any point leaves no submission that looks graded but is not.
     """
     work = course.work
     stems = course.notebook_stems(a)
-    records = {}
+    against = graded_against(course, a)
+    in_gradebook = graded_students(course, a)
+    old = status.get(a, {})
+    records, kept = {}, set()
     for student in students:
         folder, notebooks = found.get(student, (None, {}))
+        digest = store.content_hash(handed_in(folder, notebooks)) if notebooks else None
+        before = old.get(student, {})
+        # kept: graded with this content against this solution; nbgrader made a graded notebook (it
+        # removes it when it fails outside the notebook: such a submission is tried again)
+        if (not regrade and digest and before.get("hash") == digest and before.get("graded_with") == against
+                and student in in_gradebook and (work / "autograded" / student / a).is_dir()):
+            records[student] = before
+            kept.add(student)
+            continue
         record = records[student] = {"status": "queued", "message": ""}
-        for sub in ("submitted", "autograded", "feedback"):
-            old = work / sub / student / a
-            if old.exists():
-                shutil.rmtree(old)
+        if digest:
+            record["hash"] = digest
         problems = [p for p in (check_notebook(path, MAX_NOTEBOOK_MB) for path in notebooks.values()) if p]
         if BAD_ID_CHARS & set(student):
             record.update(status="invalid", message="student id contains one of * ? [ ] ,")
@@ -85,6 +145,17 @@ def stage(course, a, students, found):
         if not course.sandboxed:
             notes.append(UNSANDBOXED_NOTE)
         record["message"] = "; ".join(notes)
+    status.setdefault(a, {}).update(records)
+    store.save_status(work, status)
+    for student, record in records.items():
+        if student in kept:
+            continue
+        for sub in ("autograded", "feedback", "submitted"):
+            if (work / sub / student / a).exists():
+                shutil.rmtree(work / sub / student / a)
+        if record["status"] != "queued":
+            continue
+        folder, notebooks = found[student]
         dest = work / "submitted" / student / a
         if folder is not None:
             shutil.copytree(folder, dest, ignore=IGNORE)
@@ -116,14 +187,17 @@ def require_sandbox(course):
     return course.sandboxed
 
 
-def autograde(course, submissions, assignment=None, say=print, jobs=1):
-    """Autograde every submission under ``submissions``; returns ``{assignment: {student: record}}``.
+def autograde(course, submissions, assignment=None, say=None, jobs=1, regrade=False):
+    """Autograde the new and changed submissions under ``submissions`` (all of them with
+    ``regrade``); returns ``{assignment: {student: record}}`` for every student found.
 
-    One nbgrader pass per assignment covers all students; each notebook runs in its own
+    One nbgrader pass per assignment covers all students to grade; each notebook runs in its own
     kernel, in the sandbox (see ``require_sandbox``). With ``jobs`` > 1, that many processes
     grade one student at a time each, sharing the gradebook. Records get ``status``,
-    ``message``, ``seconds``, ``score`` and ``max_score``.
+    ``message``, ``seconds``, ``hash``, ``score`` and ``max_score``. ``say`` prints a line
+    (default: ``tqdm.write``, which keeps the progress bars whole).
     """
+    say = say or tqdm.write
     if jobs < 1:
         raise GraderError(f"jobs must be at least 1, not {jobs}")
     submissions = pathlib.Path(submissions).resolve()
@@ -141,29 +215,40 @@ def autograde(course, submissions, assignment=None, say=print, jobs=1):
     if not found:
         raise GraderError(f"no submission in {submissions} matches an assignment in {course.solutions}")
     course.prepare(sorted(found))
-    staged = {a: stage(course, a, students, found[a]) for a in sorted(found)}
     status = store.load_status(course.work)
+    before = {a: dict(status.get(a, {})) for a in found}
+    staged = {a: stage(course, a, students, found[a], status, regrade) for a in sorted(found)}
     for a, records in staged.items():
         queued = [s for s, r in records.items() if r["status"] == "queued"]
-        say(f"{a}: {len(records)} students, {len(queued)} to autograde "
-            f"({len(records) - len(queued)} missing or invalid)")
+        kept = {s for s, r in records.items() if r is before[a].get(s)}
+        say(f"{a}: {len(records)} students, {len(queued)} to autograde, {len(kept)} unchanged since they were "
+            f"graded (skipped), {len(records) - len(queued) - len(kept)} missing or invalid")
         for s, r in records.items():
-            if r["status"] != "queued":
+            if r["status"] != "queued" and s not in kept:
                 say(f"  {s}: {r['message']}")
         if queued:
-            autograde_assignment(course, a, records, len(queued), say, jobs)
-        status.setdefault(a, {}).update(records)
+            autograde_assignment(course, a, records, len(queued), say, jobs, status)
     store.save_status(course.work, status)
+    results = {}
     for a, records in staged.items():
-        for s, r in records.items():
-            r["score"], r["max_score"] = store.score(course.work, a, s)
-    return staged
+        points, top = store.scores(course.work, a)
+        results[a] = {s: {**r, "score": points.get(s, 0.0), "max_score": top} for s, r in records.items()}
+    return results
 
 
-def autograde_assignment(course, a, records, total, say, jobs=1):
-    """One nbgrader autograde pass over every staged student of assignment ``a`` (or ``jobs`` at once)."""
+def autograde_assignment(course, a, records, total, say, jobs=1, status=None):
+    """One nbgrader autograde pass over every staged student of assignment ``a`` (or ``jobs`` at once).
+
+    ``records`` holds the record objects of ``status[a]``: each graded one is saved to
+    ``status.json`` (all of ``status``) at once. A progress bar (``progress_bar``) counts the
+    submissions; a line per graded submission goes to ``say`` when there are at most EVERY_LINE,
+    else only for those whose status is not ``ok``.
+    """
     done = []
     started = time.monotonic()
+    status = {a: records} if status is None else status
+    against = graded_against(course, a)
+    bar = progress_bar(a, total)
 
     def on_done(student, messages, seconds):
         record = records.setdefault(student, {})
@@ -172,12 +257,14 @@ def autograde_assignment(course, a, records, total, say, jobs=1):
                                             notebook_timeout=course.notebook_timeout, max_lines=course.max_lines)
         record["message"] = "; ".join(filter(None, [message, record.get("message", "")]))
         record["seconds"] = round(seconds, 2)
+        record["graded_with"] = against
+        store.save_status(course.work, status)
         done.append(student)
-        score = store.score(course.work, a, student)
-        left = (time.monotonic() - started) / len(done) * (total - len(done))
-        say(f"  [{len(done)}/{total}] {student}: {record['status']} {score[0]:g}/{score[1]:g} "
-            f"({seconds:.1f} s, about {left / 60:.0f} min left)"
-            + (f" {record['message']}" if record["message"] else ""))
+        if total <= EVERY_LINE or record["status"] != "ok":
+            score = store.score(course.work, a, student)
+            say(f"  [{len(done)}/{total}] {student}: {record['status']} {score[0]:g}/{score[1]:g} ({seconds:.1f} s)"
+                + (f" {record['message']}" if record["message"] else ""))
+        bar.update(1)
 
     queued = [s for s, r in records.items() if r["status"] == "queued"]
     if course.scheduler:
@@ -186,16 +273,21 @@ def autograde_assignment(course, a, records, total, say, jobs=1):
         autograde_in_parallel(course, a, queued, min(jobs, len(queued)), on_done)
     else:
         tracker = Tracker(on_done)
-        # Earlier submissions that are not in this batch stay as they are, failed ones included.
+        # Only the queued students: the others keep their output (graded before and unchanged,
+        # failed ones included).
+        waiting = set(queued)
         others = sorted(p.parent.name for p in (course.work / "submitted").glob(f"*/{a}")
-                        if p.parent.name not in records)
+                        if p.parent.name not in waiting)
         with course.nbgrader(course.work / "logs" / f"autograde_{a}.log", tracker, exclude=others) as api:
             # force=False: nbgrader grades every staged student (their old output was removed
-            # while staging) and skips the ones graded before and not resubmitted.
+            # while staging).
             result = api.autograde(a, "*", force=False, create=True)
+            if result.get("error", "").rstrip().endswith("KeyboardInterrupt"):
+                raise KeyboardInterrupt  # Ctrl-C, which nbgrader's API returns as a failure: not recorded
             tracker.finish()
         if not done and not result.get("success"):
             raise GraderError(f"nbgrader autograde {a} failed:\n{result.get('error', '')}")
+    bar.close()
     for r in records.values():
         r.pop("flags", None)
         if r["status"] == "queued":
@@ -203,6 +295,34 @@ def autograde_assignment(course, a, records, total, say, jobs=1):
     elapsed = time.monotonic() - started
     say(f"{a}: autograded {len(done)} submissions in {elapsed:.1f} s "
         f"({elapsed / max(1, len(done)):.1f} s per submission); log: {course.work / 'logs'}")
+
+
+class LineWriter:
+    """A stream for tqdm where the output is not a terminal (a CI log, a file): each redraw of the
+    bar becomes a line of its own instead of carriage returns on one line."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        text = text.replace("\r", "").strip()
+        if text:
+            self.stream.write(text + "\n")
+
+    def flush(self):
+        self.stream.flush()
+
+
+def progress_bar(a, total):
+    """A tqdm bar on stderr: the count and the time left, from the average time per submission so
+    far. On a terminal it redraws in place; elsewhere (or on a terminal of no width, as some
+    CI runners' are) it writes a line at most once a minute."""
+    try:
+        terminal = sys.stderr.isatty() and os.get_terminal_size(sys.stderr.fileno()).columns > 0
+    except (OSError, ValueError):  # no file descriptor (a replaced sys.stderr)
+        terminal = False
+    return tqdm(total=total, desc=a, unit="submission", file=sys.stderr if terminal else LineWriter(sys.stderr),
+                mininterval=0.5 if terminal else 60, smoothing=0, dynamic_ncols=terminal, ascii=not terminal)
 
 
 def autograde_in_parallel(course, a, students, jobs, on_done):
@@ -214,14 +334,32 @@ def autograde_in_parallel(course, a, students, jobs, on_done):
     # spawn: a fresh interpreter per process, not a fork of one that may hold threads and kernels
     context = multiprocessing.get_context("spawn")
     settings = course.settings()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    others = set(multiprocessing.active_children())
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=worker_setup) as pool:
         futures = {pool.submit(autograde_one, settings, a, s): s for s in students}
-        for future in as_completed(futures):
-            try:
-                student, messages, seconds = future.result()
-            except Exception as exc:  # nbgrader failed outside a notebook, or the process died
-                student, messages, seconds = futures[future], [("ERROR", f"{type(exc).__name__}: {exc}")], 0.0
-            on_done(student, messages, seconds)
+        try:
+            for future in as_completed(futures):
+                try:
+                    student, messages, seconds = future.result()
+                except Exception as exc:  # nbgrader failed outside a notebook, or the process died
+                    student, messages, seconds = futures[future], [("ERROR", f"{type(exc).__name__}: {exc}")], 0.0
+                on_done(student, messages, seconds)
+        except BaseException:  # Ctrl-C: stop now; the students being graded stay queued
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in set(multiprocessing.active_children()) - others:
+                process.kill()
+            raise
+
+
+def worker_setup():
+    """In a worker process: leave Ctrl-C to the grading process (which stops the workers), and be
+    killed when it dies (Linux's PR_SET_PDEATHSIG), so that no orphan goes on grading into the
+    work folder while the next run resumes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux
+        pass
 
 
 def import_distributed():

@@ -1,11 +1,16 @@
 """What the grader keeps per submission, and the grades CSV.
 
 ``work/status.json`` holds the status and message of every submission (nbgrader's gradebook
-holds the scores); ``rows`` joins the two, one row per student and assignment, and ``export``
-writes them as CSV.
+holds the scores), with the content hash of what was handed in (``hash``, see ``content_hash``)
+and, once it is graded, the hash of what it was graded against (``graded_with``: the solution and
+the limits); ``rows`` joins the two, one row per student and assignment, and ``export`` writes
+them as CSV. The grading run rewrites the file after every graded submission, so that a stopped
+run can resume.
 """
 import csv
+import hashlib
 import json
+import os
 import pathlib
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -15,7 +20,9 @@ from .config import db_url
 from .session import GraderError
 
 CSV_COLUMNS = ["student_id", "assignment", "score", "max_score", "percent", "status", "message"]
-NO_SCORE = ("missing", "invalid", "invalid notebook")  # statuses that score 0 whatever the gradebook says
+# statuses that score 0 whatever the gradebook says ("queued": staged, but the run stopped before
+# grading it; the gradebook may still hold the score of an earlier version)
+NO_SCORE = ("missing", "invalid", "invalid notebook", "queued")
 
 
 def status_file(work):
@@ -30,9 +37,27 @@ def load_status(work):
 
 
 def save_status(work, status):
+    """Write ``status.json`` whole or not at all: a temporary file, then renamed over the old one
+    (a rename is atomic, so a run killed while saving leaves the previous file)."""
     pathlib.Path(work).mkdir(parents=True, exist_ok=True)
     text = json.dumps(status, indent=1, sort_keys=True)
-    status_file(work).write_text(text + "\n", encoding="utf-8")
+    path = status_file(work)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def content_hash(files, extra=None):
+    """SHA-256 of ``files``, ``(name, path)`` pairs, in the order given: each name, size and bytes
+    (not the times), then ``extra`` (a JSON-able value) if given. Hex digits."""
+    digest = hashlib.sha256()
+    for name, path in files:
+        data = pathlib.Path(path).read_bytes()
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    if extra is not None:
+        digest.update(json.dumps(extra, sort_keys=True).encode())
+    return digest.hexdigest()
 
 
 def score(work, assignment, student):
@@ -43,6 +68,14 @@ def score(work, assignment, student):
             return gb.find_submission(assignment, student).score, top
         except MissingEntry:
             return 0.0, top
+
+
+def scores(work, assignment):
+    """``({student: score}, max_score)`` of every submission of ``assignment`` in the gradebook,
+    in one query (``score`` opens the gradebook each time)."""
+    with Gradebook(db_url(work)) as gb:
+        found = gb.find_assignment(assignment)
+        return {sub.student.id: sub.score for sub in found.submissions}, found.max_score
 
 
 def rows(work):

@@ -168,7 +168,7 @@ def toy_class(toy):
     with open(grades, newline="", encoding="utf-8") as f:
         rows = {row["student_id"]: row for row in csv.DictReader(f)}
     status = json.loads((work / "status.json").read_text())[TOY]
-    return {"rows": rows, "status": status, "work": work, "stdout": proc.stdout, "csv": grades}
+    return {"rows": rows, "status": status, "work": work, "stdout": proc.stdout, "stderr": proc.stderr, "csv": grades}
 
 
 def test_release_is_canonical_and_deterministic(toy, tmp_path):
@@ -188,6 +188,7 @@ def test_release_is_canonical_and_deterministic(toy, tmp_path):
 def test_grade_prints_progress_and_speed(toy_class):
     out, graded = toy_class["stdout"], len(toy_class["rows"]) - 4  # broken, empty, empty_file, nothing: not graded
     assert "[1/" in out and f"[{graded}/{graded}]" in out and "s per submission" in out
+    assert f"{TOY}: 100%" in toy_class["stderr"] and f"{graded}/{graded} [" in toy_class["stderr"]  # tqdm's bar
     assert f"wrote {toy_class['csv']}" in out
 
 
