@@ -22,7 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from nbgrader.api import Gradebook
 
-from . import records
+from . import gradebook, records
 from .config import db_url
 from .outcome import STATUSES
 from .session import GraderError
@@ -31,7 +31,8 @@ TOP_MESSAGES = 10  # failure messages shown per exercise
 SHOWN_IDS = 5  # student ids shown per message
 SHOWN_PROBLEMS = 20  # kinds of problem (status and message) listed per assignment
 MESSAGE_CHARS = 300  # a message is cut after this many characters
-PROBLEMS = ["error", *STATUSES]  # flagged, memory, processes, disk, cpu, timeout, output
+# flagged, memory, processes, disk, cpu, timeout, output; queued: not graded yet (an interrupted run)
+PROBLEMS = ["error", *STATUSES, "queued"]
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", re.IGNORECASE)
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 BLUE, GREY = "#3b6ea8", "#9aa5b1"
@@ -58,7 +59,7 @@ def cell_scores(work):
     """The score of every graded test cell of every submission in the gradebook, as a DataFrame
     with columns assignment, notebook, cell, points, order, student, score."""
     work = pathlib.Path(work)
-    if not (work / "gradebook.db").exists():
+    if not gradebook.exists(work):
         raise GraderError(f"no gradebook in {work}: autograde first")
     found = []
     with Gradebook(db_url(work)) as gb:
