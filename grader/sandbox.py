@@ -181,9 +181,12 @@ def environment_binds(python, env, hidden):
             continue
         binds.append(path)
     # the paths as the kernel names them, when they differ from the real ones (symlinked venvs)
+    # (one per symlink: a path below another's, e.g. a venv's site-packages reached through a
+    # symlinked checkout, is covered by it and cannot be made inside its read-only target)
     links = {}
-    for p in info["prefixes"] + info["path"]:
-        if p and os.path.isabs(p) and os.path.exists(p) and os.path.realpath(p) != p:
+    for p in sorted(info["prefixes"] + info["path"], key=lambda p: len(p)):
+        if p and os.path.isabs(p) and os.path.exists(p) and os.path.realpath(p) != p \
+                and not any(inside(pathlib.Path(p), pathlib.Path(q)) for q in links):
             links[p] = os.path.realpath(p)
     return binds, links
 

@@ -251,3 +251,21 @@ def test_memory_of_all_processes_together_is_limited(strict_class):
     record = strict_class["forked_hog"]
     assert record["status"] == "memory" and "killed out of memory" in record["message"], record
     assert record["score"] == 3.0  # the kernel lived on: only a child was killed
+
+
+def test_a_checkout_reached_through_a_symlink(tmp_path):
+    """The course environment's Python named through a symlink to the checkout (``~/gan-course ->
+    /data/gan-course``): the kernel still starts in the sandbox."""
+    if not pathlib.Path(sys.executable).is_relative_to(ROOT):
+        pytest.skip(f"the tests' Python ({sys.executable}) is not in the checkout's environment")
+    link = tmp_path / "checkout"
+    link.symlink_to(ROOT)
+    python = link / pathlib.Path(sys.executable).relative_to(ROOT)
+    folder = tmp_path / "class" / TOY
+    folder.mkdir(parents=True)
+    code = (f"import pathlib, sys; sys.path.insert(0, {str(ROOT / 'tests')!r})\n"
+            "from test_sandbox import errors, run_cells, text\n"
+            f"cell = run_cells(['import gankit; print(6 * 7)'], pathlib.Path({str(folder)!r}))[0]\n"
+            "print(errors(cell), text(cell))")
+    proc = subprocess.run([str(python), "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.stdout.strip().endswith("[] 42"), proc.stdout + proc.stderr
