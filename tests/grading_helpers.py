@@ -9,6 +9,7 @@ from nbgrader.api import Gradebook
 
 from grader import sandbox
 from grader.config import db_url
+from grader.course import Course
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TOY = "00_toy"
@@ -44,6 +45,15 @@ def nbgrader_meta(grade_id, kind, points=0):
     elif kind == "test":
         meta.update(grade=True, locked=True, points=points)
     return {"nbgrader": meta}
+
+
+def toy_course(root, work="scratch"):
+    """The toy assignment's solution in ``root/solutions``, released into ``root/course``; its Course
+    (work folder ``root/<work>``)."""
+    write_toy(root / "solutions")
+    course = Course(work=root / work, solutions=root / "solutions", course=root / "course")
+    course.release()
+    return course
 
 
 def write_toy(solutions, name=TOY, extra_cells=()):

@@ -19,7 +19,7 @@ import postgres_server
 from grader import cli, gradebook, grading
 from grader.course import Course
 from grader.session import GraderError
-from grading_helpers import BAD_SQUARE, RIGHT_SQUARE, ROOT, TOY, read, replace_cell, submit, write_toy
+from grading_helpers import BAD_SQUARE, RIGHT_SQUARE, ROOT, TOY, read, replace_cell, submit, toy_course
 
 NO_EXTRA = "the cluster extra is not installed: pip install -e '.[cluster]'"
 distributed = pytest.importorskip("distributed", reason=NO_EXTRA)
@@ -53,9 +53,7 @@ def toy_class(tmp_path_factory):
     """The toy assignment and six students: right, wrong, past the time limit, a dying kernel,
     broken JSON, nothing handed in."""
     root = tmp_path_factory.mktemp("cluster")
-    write_toy(root / "solutions")
-    course = Course(work=root / "scratch", solutions=root / "solutions", course=root / "course")
-    course.release()
+    course = toy_course(root)
     sol = read(course.solutions / TOY / f"{TOY}.ipynb")
     subs = root / "submissions"
     submit(subs, "right", TOY, sol)

@@ -44,6 +44,7 @@ from grading_helpers import (
     read,
     replace_cell,
     submit,
+    toy_course,
     without_cell,
     write_toy,
 )
@@ -98,9 +99,7 @@ def rel_source(nb, grade_id):
 def toy(tmp_path_factory):
     """Solutions and released notebooks of the toy assignment."""
     root = tmp_path_factory.mktemp("toy")
-    write_toy(root / "solutions")
-    course = Course(work=root / "scratch", solutions=root / "solutions", course=root / "course")
-    course.release()
+    course = toy_course(root)
     return root, course
 
 

@@ -16,7 +16,7 @@ from grader import cli, intake
 from grader.course import Course
 from grader.grading import UNSANDBOXED_NOTE
 from grader.session import GraderError
-from grading_helpers import RIGHT_SQUARE, TOY, all_files, read, replace_cell, write_toy
+from grading_helpers import RIGHT_SQUARE, TOY, all_files, read, replace_cell, toy_course
 
 WHEN = (2026, 11, 30, 12, 0, 0)
 
@@ -24,9 +24,7 @@ WHEN = (2026, 11, 30, 12, 0, 0)
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory):
     root = tmp_path_factory.mktemp("intake")
-    write_toy(root / "solutions")
-    course = Course(work=root / "work", solutions=root / "solutions", course=root / "course")
-    course.release()
+    course = toy_course(root, "work")
     rel = read(course.course / TOY / f"{TOY}.ipynb")
     half = replace_cell(rel, "square", RIGHT_SQUARE)  # 2 of 3 points
     right = replace_cell(half, "cube", "def cube(x):\n    return x ** 3")

@@ -13,8 +13,7 @@ import sys
 import pytest
 
 from grader import report
-from grader.course import Course
-from grading_helpers import BAD_SQUARE, ROOT, TOY, read, replace_cell, submit, write_toy
+from grading_helpers import BAD_SQUARE, ROOT, TOY, read, replace_cell, submit, toy_course
 
 HOSTILE_ID = 'eve<b>&"x'
 SCRIPT = "<script>alert('owned')</script>"
@@ -23,9 +22,7 @@ SCRIPT = "<script>alert('owned')</script>"
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("report")
-    write_toy(root / "solutions")
-    course = Course(work=root / "scratch", solutions=root / "solutions", course=root / "course")
-    course.release()
+    course = toy_course(root)
     sol = read(course.solutions / TOY / f"{TOY}.ipynb")
     rel = read(course.course / TOY / f"{TOY}.ipynb")
     subs = root / "submissions"
