@@ -159,34 +159,39 @@ def wait_for_graded(work, proc, count, timeout=120):
 
 
 def test_an_interrupted_run_resumes(toy, first_run, tmp_path, capsys):
-    """SIGKILL of the grading process of a run with --jobs 2 after a first submission is recorded
-    (its workers die with it), then of a run with --jobs 1 after the next one, each while others
-    are being graded, then a run to the end: what was recorded is not graded again and the CSV is
-    the reference's."""
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) of a run with --jobs 2
+    after a first submission is recorded, then SIGKILL of the grading process of a run with
+    --jobs 1 after the next one, each while others are being graded, then a run to the end: what
+    was recorded is not graded again and the CSV is the reference's."""
     root, options = toy
     work, grades = tmp_path / "work", tmp_path / "grades.csv"
     args = [root / "subs", "--csv", grades, "--work", work, *options]
     graded = set()
-    for sig, jobs in ((signal.SIGKILL, 2), (signal.SIGKILL, 1)):
+    for sig, jobs in ((signal.SIGINT, 2), (signal.SIGKILL, 1)):
         log_path = tmp_path / f"out{jobs}.txt"
         with open(log_path, "w") as out:
             proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", *map(str, args), "--jobs", str(jobs)],
                                     cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
             try:
                 seen = wait_for_graded(work, proc, len(graded) + 1)
-                proc.send_signal(sig)
+                if sig == signal.SIGINT:
+                    os.killpg(proc.pid, sig)
+                else:
+                    proc.send_signal(sig)
                 code = proc.wait(timeout=60)
             finally:
                 if proc.poll() is None:
                     os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait()
         log = log_path.read_text()
-        assert code == -signal.SIGKILL, log
+        assert code == (130 if sig == signal.SIGINT else -signal.SIGKILL), log
         records = status(work)
         now = {s for s, r in records.items() if "graded_with" in r}
         # what was recorded stays; the ones being graded when the run stopped are not recorded as graded
         assert graded < set(seen) <= now < set(STUDENTS), (graded, seen, records, log)
         assert all(records[s]["status"] == "queued" for s in STUDENTS if s not in now), records
+        if sig == signal.SIGINT:
+            assert "interrupted: the submissions graded so far are recorded" in log
         graded = now
     times = {s: (work / "autograded" / s / TOY / f"{TOY}.ipynb").stat().st_mtime_ns for s in graded}
     out, _ = grade([*args, "--jobs", "1"], capsys)

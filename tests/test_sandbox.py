@@ -26,16 +26,16 @@ from grading_helpers import ROOT, TOY, read, replace_cell, submit, write_toy
 pytestmark = pytest.mark.skipif(sandbox.problem() is not None, reason=f"no sandbox here: {sandbox.problem()}")
 
 
-def run_cells(sources, cwd, timeout=60, **limits):
+def run_cells(sources, cwd, timeout=60, manager=sandbox.SandboxedKernelManager, **limits):
     """Execute ``sources`` as code cells in one sandboxed kernel started in ``cwd``; returns the
-    cells (with outputs) and the kernel manager (its cgroups are gone by then)."""
+    cells (with outputs)."""
     config = Config()
     config.SandboxedKernelManager.hidden = [str(ROOT), str(cwd.parent)]
     for key, value in limits.items():
         setattr(config.SandboxedKernelManager, key, value)
     nb = new_notebook(cells=[new_code_cell(s) for s in sources])
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            interrupt_on_timeout=True, kernel_manager_class=sandbox.SandboxedKernelManager,
+                            interrupt_on_timeout=True, kernel_manager_class=manager,
                             config=config, resources={"metadata": {"path": str(cwd)}})
     with grading_env():
         client.execute()
@@ -163,17 +163,20 @@ def test_an_interrupt_reaches_the_sandboxed_kernel(tmp_path):
 
 
 def test_nothing_is_left_behind(tmp_path):
-    def cgroups():
-        return {f.name for folder in sandbox.own_cgroups().values() for f in folder.glob("gank-*")}
+    # this kernel's own folder in /tmp and cgroups (other tests may be starting kernels meanwhile)
+    made = []
 
-    before = {p.name for p in pathlib.Path("/tmp").glob("gank-*")}
-    cgroups_before = cgroups()  # those of a grading run killed before now are not this test's
+    class Recording(sandbox.SandboxedKernelManager):
+        async def _async_pre_start_kernel(self, **kw):
+            started = await super()._async_pre_start_kernel(**kw)
+            made.append((self._rundir, dict(self._cgroups.folders) if self._cgroups else {}))
+            return started
+
     with pytest.raises(DeadKernelError):
-        run_cells(["import os\nos._exit(3)"], tmp_path)
-    after = {p.name for p in pathlib.Path("/tmp").glob("gank-*")}
-    assert after <= before
-    # a cgroup is named after its kernel's folder in /tmp: those of kernels still running elsewhere stay
-    assert not cgroups() - cgroups_before - after
+        run_cells(["import os\nos._exit(3)"], tmp_path, manager=Recording)
+    (rundir, cgroups), = made
+    assert rundir.name.startswith("gank-") and not rundir.exists()
+    assert not [f for f in cgroups.values() if f.exists()], cgroups
 
 
 # --------------------------------------------------------------------------- without bwrap
