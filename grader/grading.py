@@ -11,7 +11,6 @@ solution and limits (``graded_against``) are those it was last graded with keeps
 is not staged again (unless ``regrade``); ``status.json`` is saved after each graded submission,
 so a run that was stopped grades, the next time, only what it had not finished.
 """
-import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -20,7 +19,6 @@ import re
 import shutil
 import signal
 import sys
-import threading
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -229,8 +227,7 @@ def autograde(course, submissions, assignment=None, say=None, jobs=1, regrade=Fa
             if r["status"] != "queued" and s not in kept:
                 say(f"  {s}: {r['message']}")
         if queued:
-            with ctrl_c_flag():
-                autograde_assignment(course, a, records, len(queued), say, jobs, status)
+            autograde_assignment(course, a, records, len(queued), say, jobs, status)
     store.save_status(course.work, status)
     results = {}
     for a, records in staged.items():
@@ -347,44 +344,11 @@ def autograde_in_parallel(course, a, students, jobs, on_done):
                 except Exception as exc:  # nbgrader failed outside a notebook, or the process died
                     student, messages, seconds = futures[future], [("ERROR", f"{type(exc).__name__}: {exc}")], 0.0
                 on_done(student, messages, seconds)
-                stop_if_interrupted()
         except BaseException:  # Ctrl-C: stop now; the students being graded stay queued
             pool.shutdown(wait=False, cancel_futures=True)
             for process in set(multiprocessing.active_children()) - others:
                 process.kill()
             raise
-
-
-INTERRUPTED = threading.Event()
-
-
-@contextlib.contextmanager
-def ctrl_c_flag():
-    """While grading: Ctrl-C raises KeyboardInterrupt as usual and also sets ``INTERRUPTED``, which
-    the grading loops check after each submission. A KeyboardInterrupt raised while C code calls
-    back into Python can be cleared there and lost; the flag is not (the run then stops at the next
-    submission instead of going on to the end). Nothing changes where SIGINT is not Python's
-    default (ignored, as in a background job, or handled by someone else)."""
-    if threading.current_thread() is not threading.main_thread() or \
-            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        yield
-        return
-    INTERRUPTED.clear()
-
-    def on_ctrl_c(signum, frame):
-        INTERRUPTED.set()
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, on_ctrl_c)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-
-
-def stop_if_interrupted():
-    if INTERRUPTED.is_set():
-        raise KeyboardInterrupt
 
 
 def worker_setup():
@@ -462,7 +426,6 @@ def autograde_on_cluster(course, a, students, on_done, task=None):
             except Exception as exc:  # the task failed, its workers died, or it was lost with the scheduler
                 messages, seconds = [("ERROR", task_failure(exc))], 0.0
             on_done(student, messages, seconds)
-            stop_if_interrupted()
 
 
 def task_failure(exc):

@@ -170,8 +170,11 @@ def test_an_interrupted_run_resumes(toy, first_run, tmp_path, capsys):
     for sig, jobs in ((signal.SIGINT, 2), (signal.SIGKILL, 1)):
         log_path = tmp_path / f"out{jobs}.txt"
         with open(log_path, "w") as out:
+            # Ctrl-C as in a terminal: a test run started in the background (CI, nohup) passes
+            # on an ignored SIGINT, which Python would keep
             proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", *map(str, args), "--jobs", str(jobs)],
-                                    cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                                    cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                    preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
             try:
                 seen = wait_for_graded(work, proc, len(graded) + 1)
                 if sig == signal.SIGINT:
