@@ -24,12 +24,12 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import nbformat
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import MissingEntry
 from tqdm import tqdm
 
 from . import gradebook
 from . import records as store
-from .config import DEFAULTS, db_url
+from .config import DEFAULTS
 from .integrity import rebound_helpers, suspicious_code, tampering
 from .outcome import outcome
 from .sandbox import problem as sandbox_problem
@@ -86,11 +86,10 @@ def graded_against(course, a):
 
 def graded_students(course, a):
     """Students with a submission of ``a`` in the gradebook (``prepare`` made it)."""
-    with Gradebook(db_url(course.work)) as gb:
-        try:
-            return {sub.student.id for sub in gb.find_assignment(a).submissions}
-        except MissingEntry:  # never graded here
-            return set()
+    try:
+        return set(store.scores(course.work, a)[0])
+    except MissingEntry:  # never graded here
+        return set()
 
 
 def stage(course, a, students, found, status, regrade=False):
